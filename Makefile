@@ -1,0 +1,43 @@
+# make run  — set up .venv, migrate, load reference and demo data, serve on http://127.0.0.1:8000
+# make test — install test dependencies and run the whole suite (PostgreSQL/Redis when
+#             DATABASE_URL/REDIS_URL are set; SQLite and inline Celery otherwise)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint messages screenshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: export DEBUG ?= 1
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(STAMP)
+	for app in parks enterprises assessments; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete); done
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "parks/*" -i "enterprises/*" -i "assessments/*"
+	DEBUG=1 $(BIN)/python manage.py compilemessages -i .venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles var

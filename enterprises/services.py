@@ -1,0 +1,118 @@
+"""Writes to enterprises and their members. Keyword-only, atomic; refusals raise DomainError."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from config.errors import DomainError
+from enterprises.access import is_commission
+from enterprises.credit_codes import InvalidCreditCode, check_credit_code
+from enterprises.models import Enterprise, Industry, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from parks.models import District, Park
+
+EDITABLE_FIELDS = ("name", "industry", "district", "park", "employees", "revenue", "total_assets")
+
+
+def _valid_credit_code(raw: str, *, exclude_pk: int | None = None) -> str:
+    try:
+        code = check_credit_code(raw)
+    except InvalidCreditCode as exc:
+        raise DomainError(str(exc), field="credit_code") from None
+    if Enterprise.objects.filter(credit_code=code).exclude(pk=exclude_pk).exists():
+        raise DomainError(
+            _("An enterprise with credit code %(code)s is already registered.") % {"code": code},
+            field="credit_code",
+        )
+    return code
+
+
+def _check_park_in_district(park: Park | None, district: District) -> None:
+    # A park lies in one district; an enterprise in a park must be in that district.
+    if park is not None and park.district_id != district.pk:
+        raise DomainError(
+            _("Park %(park)s lies in %(district)s; choose that district or another park.")
+            % {"park": park.name, "district": park.district.name},
+            field="park",
+        )
+
+
+@transaction.atomic
+def register_enterprise(
+    *,
+    by: AbstractBaseUser,
+    credit_code: str,
+    name: str,
+    industry: Industry,
+    district: District,
+    employees: int,
+    revenue: Decimal,
+    park: Park | None = None,
+    total_assets: Decimal | None = None,
+) -> Enterprise:
+    """Create an enterprise with its size derived.
+
+    A user with no enterprise becomes its member; the commission may create any enterprise
+    (and does not become a member). Anyone else is refused.
+    """
+    commission = is_commission(by)
+    if not commission and Membership.objects.filter(user=by).exists():
+        raise DomainError(_("You already act for an enterprise; one account acts for one enterprise."))
+    code = _valid_credit_code(credit_code)
+    _check_park_in_district(park, district)
+    enterprise = Enterprise(
+        credit_code=code,
+        name=name.strip(),
+        industry=industry,
+        district=district,
+        park=park,
+        employees=employees,
+        revenue=revenue,
+        total_assets=total_assets,
+    )
+    enterprise.derive_size()
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError:  # a concurrent registration of the same code won the race
+        raise DomainError(
+            _("An enterprise with credit code %(code)s is already registered.") % {"code": code},
+            field="credit_code",
+        ) from None
+    if not commission:
+        Membership.objects.create(user=by, enterprise=enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Enterprise:
+    """Apply changes to the editable fields (and credit_code), re-deriving the size."""
+    unknown = set(changes) - set(EDITABLE_FIELDS) - {"credit_code"}
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "credit_code" in changes:
+        changes = {
+            **changes,
+            "credit_code": _valid_credit_code(changes["credit_code"], exclude_pk=enterprise.pk),
+        }
+    for field, value in changes.items():
+        setattr(enterprise, field, value)
+    _check_park_in_district(enterprise.park, enterprise.district)
+    enterprise.derive_size()
+    enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
+def add_member(*, enterprise: Enterprise, user: AbstractBaseUser) -> Membership:
+    """Make `user` act for `enterprise`; a user acts for one enterprise at most."""
+    if Membership.objects.filter(user=user).exists():
+        raise DomainError(_("This user already acts for an enterprise."), field="username")
+    return Membership.objects.create(user=user, enterprise=enterprise)
