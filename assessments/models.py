@@ -1,0 +1,456 @@
+"""Questionnaires (the definition, versioned and published) and assessments (answers, scores, reviews).
+
+A questionnaire is data: the JSON document of QUESTIONNAIRES.md maps one-to-one onto these tables
+(`assessments.documents` converts both ways). A published version never changes; scores are stored
+with each assessment at submit, so a later version never changes a past result.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Sector
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class DimensionCode(models.TextChoices):
+    """The four dimensions every questionnaire uses, so statistics compare across sectors."""
+
+    FOUNDATION = "foundation", _("Digital foundation")
+    OPERATION = "operation", _("Digital operations")
+    MANAGEMENT = "management", _("Digital management")
+    OUTCOME = "outcome", _("Digital outcomes")
+
+
+# --- questionnaires -----------------------------------------------------------------------------
+
+
+class Questionnaire(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="questionnaire_code_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code} v{self.version})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Dimension(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("questionnaire")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.CharField(_("code"), max_length=20, choices=DimensionCode.choices)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150)
+
+    class Meta:
+        ordering = ["questionnaire", "position", "pk"]
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="dimension_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class ItemKind(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTI = "multi", _("Multiple choice")
+    RATIO = "ratio", _("Ratio of two counts")
+    SCENE = "scene", _("Scene (level 0-4)")
+    NUMBER = "number", _("Number")
+    TEXT = "text", _("Text")
+
+
+class Item(models.Model):
+    # The questionnaire is repeated here so that item codes are unique per questionnaire.
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="items", verbose_name=_("questionnaire")
+    )
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="items", verbose_name=_("dimension")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.CharField(_("code"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, default=0)
+    required = models.BooleanField(_("required"), default=False)
+    text = models.TextField(_("question"))
+    text_en = models.TextField(_("English question"))
+    help = models.TextField(_("help"), blank=True)
+    help_en = models.TextField(_("English help"), blank=True)
+    when_item = models.CharField(
+        _("shown when item"), max_length=40, blank=True, help_text=_("Code of an earlier choice item.")
+    )
+    when_any = models.JSONField(
+        _("has any of options"), default=list, blank=True, help_text=_("Option codes of that item.")
+    )
+    # scenes
+    constraint = models.BooleanField(_("constraint scene"), default=False)
+    group = models.CharField(_("scene group"), max_length=100, blank=True)
+    group_en = models.CharField(_("English scene group"), max_length=150, blank=True)
+    # ratios
+    numerator_label = models.CharField(_("numerator label"), max_length=200, blank=True)
+    numerator_label_en = models.CharField(_("English numerator label"), max_length=200, blank=True)
+    denominator_label = models.CharField(_("denominator label"), max_length=200, blank=True)
+    denominator_label_en = models.CharField(_("English denominator label"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["dimension__position", "position", "pk"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="item_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Option(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="options", verbose_name=_("item"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.CharField(_("code"), max_length=20)
+    label = models.CharField(_("label"), max_length=300)
+    label_en = models.CharField(_("English label"), max_length=300)
+    value = models.DecimalField(
+        _("value (share of the points)"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    exclusive = models.BooleanField(_("exclusive"), default=False, help_text=_("May only be chosen alone."))
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        constraints = [models.UniqueConstraint(fields=["item", "code"], name="option_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+
+class Band(models.Model):
+    """A ratio band: r <= `upto` (the first such band) gives `value`."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="bands", verbose_name=_("item"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    upto = models.DecimalField(_("up to"), max_digits=5, decimal_places=4)
+    value = models.DecimalField(_("value"), max_digits=5, decimal_places=4)
+
+    class Meta:
+        ordering = ["item", "position", "upto"]
+        verbose_name = _("ratio band")
+        verbose_name_plural = _("ratio bands")
+
+    def __str__(self) -> str:
+        return f"<= {self.upto}: {self.value}"
+
+
+class SceneLevel(models.Model):
+    """One step (0-4) of a scene's ladder."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="scene_levels", verbose_name=_("item")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(4)])
+    label = models.TextField(_("description"))
+    label_en = models.TextField(_("English description"))
+
+    class Meta:
+        ordering = ["item", "level"]
+        verbose_name = _("scene level")
+        verbose_name_plural = _("scene levels")
+        constraints = [models.UniqueConstraint(fields=["item", "level"], name="scene_level")]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.label}"
+
+
+class LevelRule(models.Model):
+    """One rung of the level rule; the rules are tried from the highest level down."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="level_rules", verbose_name=_("questionnaire")
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=60)
+    min_score = models.DecimalField(_("minimum score"), max_digits=5, decimal_places=2)
+    scene_level = models.PositiveSmallIntegerField(_("scene level"), default=0)
+    min_scenes = models.PositiveSmallIntegerField(_("scenes at that level"), default=0)
+    min_constraint_scenes = models.PositiveSmallIntegerField(_("constraint scenes at that level"), default=0)
+
+    class Meta:
+        ordering = ["questionnaire", "-level"]
+        verbose_name = _("level rule")
+        verbose_name_plural = _("level rules")
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "level"], name="level_rule_level")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Recommendation(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("questionnaire"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=DimensionCode.choices)
+    below = models.DecimalField(_("shown below dimension score"), max_digits=5, decimal_places=2)
+    text = models.TextField(_("text"))
+    text_en = models.TextField(_("English text"))
+
+    class Meta:
+        ordering = ["questionnaire", "position", "pk"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return f"{self.dimension} < {self.below}"
+
+
+class Check(models.Model):
+    """A declared contradiction, flagged for reviewers on submit (checks-format.md)."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="checks", verbose_name=_("questionnaire")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.CharField(_("code"), max_length=40)
+    conditions = models.JSONField(_("conditions (all must hold)"), default=list)
+    message = models.TextField(_("message"))
+    message_en = models.TextField(_("English message"))
+
+    class Meta:
+        ordering = ["questionnaire", "position", "pk"]
+        verbose_name = _("plausibility check")
+        verbose_name_plural = _("plausibility checks")
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="check_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# --- assessments --------------------------------------------------------------------------------
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> AssessmentQuerySet:
+        """The only door to assessments: those of the enterprises `user` may see."""
+        from enterprises.models import Enterprise
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
+
+    def current(self) -> AssessmentQuerySet:
+        return self.filter(is_current=True)
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("enterprise"),
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("questionnaire")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    is_current = models.BooleanField(
+        _("current"),
+        default=False,
+        help_text=_("The enterprise's latest accepted assessment."),
+    )
+    flags = models.JSONField(_("plausibility flags"), default=list, blank=True)
+    # The full scoring result at submit (contributions, gap, recommendations, checks) for the report.
+    result = models.JSONField(_("scoring result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=Q(is_current=True), name="one_current_assessment"
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(status__in=["draft", "returned"]),
+                name="one_open_assessment",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["is_current", "enterprise"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} / {self.questionnaire.code} v{self.questionnaire.version} #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Answer(models.Model):
+    """One row per (assessment, item): saving different items at the same moment loses none."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
+    )
+    item = models.CharField(_("item code"), max_length=40)
+    value = models.JSONField(_("answer"), help_text=_("The answer of QUESTIONNAIRES.md without `item`."))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    updated_at = models.DateTimeField(_("answered"), auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="one_answer_per_item")]
+
+    def __str__(self) -> str:
+        return self.item
+
+    def as_dict(self) -> dict:
+        return {"item": self.item, **self.value}
+
+
+class DimensionScore(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="dimension_scores", verbose_name=_("assessment")
+    )
+    dimension = models.CharField(_("dimension"), max_length=20, choices=DimensionCode.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["assessment", "pk"]
+        verbose_name = _("dimension score")
+        verbose_name_plural = _("dimension scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "dimension"], name="one_score_per_dimension")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.score}"
+
+
+class ItemScore(models.Model):
+    """An item's points and exact score at submit (points x f; 0 when unanswered or not applicable)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="item_scores", verbose_name=_("assessment")
+    )
+    item = models.CharField(_("item code"), max_length=40)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=DimensionCode.choices)
+    applicable = models.BooleanField(_("applicable"), default=True)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    score = models.DecimalField(_("score"), max_digits=12, decimal_places=6)
+    scene_level = models.PositiveSmallIntegerField(_("scene level"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "pk"]
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="one_score_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.score}"
+
+
+class Review(models.Model):
+    class Decision(models.TextChoices):
+        ACCEPT = "accept", _("Accept")
+        RETURN = "return", _("Return")
+
+    class Reason(models.TextChoices):
+        INCOMPLETE = "incomplete", _("Incomplete")
+        INCONSISTENT = "inconsistent", _("Inconsistent answers")
+        EVIDENCE_MISSING = "evidence_missing", _("Evidence missing")
+        WRONG_QUESTIONNAIRE = "wrong_questionnaire", _("Wrong questionnaire")
+        OTHER = "other", _("Other")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("assessment")
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    at = models.DateTimeField(_("reviewed"))
+
+    class Meta:
+        ordering = ["assessment", "at", "pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.at:%Y-%m-%d})"
