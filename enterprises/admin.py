@@ -8,7 +8,7 @@ from enterprises.models import Enterprise, Industry, Membership
 class EnterpriseAdminForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = "__all__"
+        fields = ["credit_code", "name", "industry", "district", "park", "employees", "revenue", "total_assets"]
 
     def clean_credit_code(self) -> str:
         try:

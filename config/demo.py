@@ -1,0 +1,132 @@
+"""The demo data set `make run` loads: accounts for every role and ~60 enterprises.
+
+Deterministic (a fixed random seed) and idempotent: a second run changes nothing. Never for
+production: the command refuses to run when DEBUG is off.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from enterprises.credit_codes import ALPHABET, make_credit_code
+from enterprises.models import Enterprise, Industry, Membership
+from parks.models import District, Park
+
+DEMO_PASSWORD = "Demo-2026!"
+SEED = 20260101
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    detail: str
+
+
+PARK_DISTRICT = {"zhengding": "130123", "luquan": "130110", "gaoxin": "130171"}
+OUTSIDE_DISTRICTS = ["130102", "130104", "130105", "130108", "130109", "130111", "130181", "130183",
+                     "130184", "130130", "130132", "130125"]
+
+# (industry code, name stem, typical employees, typical revenue in 10k CNY)
+PROFILES = [
+    ("C31", "钢铁", 800, 60000), ("C33", "金属制品", 150, 6000), ("C34", "通用机械", 220, 9000),
+    ("C35", "专用装备", 180, 7000), ("C36", "汽车零部件", 400, 30000), ("C38", "电气设备", 260, 12000),
+    ("C39", "电子科技", 320, 15000), ("C40", "仪器仪表", 90, 2500), ("C27", "药业", 600, 45000),
+    ("C27", "生物制药", 240, 18000), ("C17", "纺织", 300, 8000), ("C18", "服饰", 120, 3000),
+    ("C13", "粮油食品", 200, 16000), ("C14", "食品", 110, 5000), ("C15", "饮品", 80, 2600),
+    ("C26", "化工", 350, 28000), ("C29", "塑胶", 60, 1800), ("C30", "新型建材", 140, 4200),
+    ("I65", "软件", 85, 2200), ("I64", "网络科技", 40, 900), ("G59", "仓储物流", 70, 1500),
+    ("G54", "运输", 130, 4000), ("F51", "商贸", 25, 6000), ("F52", "连锁超市", 160, 9000),
+    ("H62", "餐饮管理", 90, 1500), ("M74", "检测认证", 60, 1200), ("L72", "企业管理咨询", 35, 600),
+    ("A01", "现代农业", 45, 1200), ("A03", "牧业", 60, 3000), ("A01", "蔬菜种植专业合作社", 20, 300),
+    ("A05", "农业服务", 30, 400), ("A04", "水产养殖", 25, 350),
+]
+PLACE_WORDS = ["恒信", "华北", "冀中", "太行", "滹沱", "正元", "鹿鸣", "新联", "博远", "中嘉", "润泽", "燕赵",
+               "弘德", "永安", "金石", "天启", "同创", "瑞丰", "卓越", "康宁", "宏图", "长城", "普惠", "锦程"]
+
+
+def _body(rng: random.Random) -> str:
+    return "".join(rng.choice(ALPHABET[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+
+
+def _enterprise_specs(rng: random.Random) -> list[dict]:
+    slots = [(park, district) for park, district in PARK_DISTRICT.items() for _ in range(15)]
+    slots += [(None, OUTSIDE_DISTRICTS[i % len(OUTSIDE_DISTRICTS)]) for i in range(15)]
+    specs = []
+    used_names: set[str] = set()
+    for index, (park, district) in enumerate(slots):
+        industry, stem, employees, revenue = PROFILES[index % len(PROFILES)]
+        while True:
+            name = f"石家庄{rng.choice(PLACE_WORDS)}{stem}有限公司"
+            if industry.startswith("A") and "合作社" in stem:
+                name = f"{rng.choice(PLACE_WORDS)}{stem}"
+            if name not in used_names:
+                used_names.add(name)
+                break
+        specs.append(
+            {
+                "name": name,
+                "industry": industry,
+                "park": park,
+                "district": district,
+                "employees": max(3, int(employees * rng.uniform(0.5, 1.6))),
+                "revenue": Decimal(int(revenue * rng.uniform(0.4, 1.8))),
+                "credit_code": make_credit_code("91", district, _body(rng)),
+            }
+        )
+    return specs
+
+
+@transaction.atomic
+def load_demo_data() -> list[DemoAccount]:
+    """Create the demo accounts and enterprises (once); returns the accounts to print."""
+    User = get_user_model()
+    rng = random.Random(SEED)
+    accounts: list[DemoAccount] = []
+
+    def account(username: str, **extra) -> object:
+        user, created = User.objects.get_or_create(username=username, defaults=extra)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        return user
+
+    commission = account("commission", is_staff=True, first_name="市发改委", email="commission@example.cn")
+    commission.groups.add(Group.objects.get(name="commission"))
+    accounts.append(DemoAccount("commission", "commission", "市发改委 (admin site + city dashboard)"))
+    account("admin", is_staff=True, is_superuser=True, email="admin@example.cn")
+    accounts.append(DemoAccount("admin", "superuser", "Django admin"))
+    for park in Park.objects.filter(code__in=PARK_DISTRICT):
+        manager = account(f"{park.code}_manager", first_name=f"{park.name}管理员")
+        park.managers.add(manager)
+        accounts.append(DemoAccount(manager.username, "park manager", park.name))
+
+    industries = {i.code: i for i in Industry.objects.all()}
+    districts = {d.code: d for d in District.objects.all()}
+    parks = {p.code: p for p in Park.objects.all()}
+    for index, spec in enumerate(_enterprise_specs(rng)):
+        enterprise = Enterprise.objects.filter(credit_code=spec["credit_code"]).first()
+        if enterprise is None:
+            enterprise = Enterprise(
+                credit_code=spec["credit_code"],
+                name=spec["name"],
+                industry=industries[spec["industry"]],
+                district=districts[spec["district"]],
+                park=parks.get(spec["park"]) if spec["park"] else None,
+                employees=spec["employees"],
+                revenue=spec["revenue"],
+            )
+            enterprise.derive_size()
+            enterprise.save()
+        if index % 5 == 0:  # a member account for every fifth enterprise
+            user = account(f"qiye{index // 5 + 1:02d}", email=f"qiye{index // 5 + 1:02d}@example.cn")
+            Membership.objects.get_or_create(user=user, defaults={"enterprise": enterprise})
+            if len(accounts) < 12:
+                accounts.append(DemoAccount(user.username, "enterprise", enterprise.name))
+    return accounts
