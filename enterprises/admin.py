@@ -1,14 +1,32 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
 
+from enterprises.access import is_commission
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
+from enterprises.imports import TEMPLATE_HEADERS, ImportRefused, import_enterprises
 from enterprises.models import Enterprise, Industry, Membership
 
 
 class EnterpriseAdminForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ["credit_code", "name", "industry", "district", "park", "employees", "revenue", "total_assets"]
+        fields = [
+            "credit_code",
+            "name",
+            "industry",
+            "district",
+            "park",
+            "employees",
+            "revenue",
+            "total_assets",
+        ]
 
     def clean_credit_code(self) -> str:
         try:
@@ -30,9 +48,14 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("XLSX file"))
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     form = EnterpriseAdminForm
+    change_list_template = "admin/enterprises/enterprise/change_list.html"
     list_display = ["name", "credit_code", "industry", "district", "park", "size", "employees", "revenue"]
     list_filter = ["industry__sector", "park", "district__zone", "size", "industry__key"]
     search_fields = ["name", "credit_code"]
@@ -43,6 +66,55 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return Enterprise.objects.visible_to(request.user).select_related("industry", "district", "park")
+
+    def get_urls(self):
+        custom = [
+            path(
+                "import/", self.admin_site.admin_view(self.import_view), name="enterprises_enterprise_import"
+            ),
+            path(
+                "import/template.xlsx",
+                self.admin_site.admin_view(self.import_template_view),
+                name="enterprises_enterprise_import_template",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def import_view(self, request):
+        """Upload an XLSX of enterprises: all rows are created, or none and every problem is listed."""
+        if not is_commission(request.user):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        row_errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                created = import_enterprises(by=request.user, file=form.cleaned_data["file"])
+            except ImportRefused as exc:
+                row_errors = exc.row_errors
+            else:
+                self.message_user(
+                    request, _("%(n)d enterprises imported.") % {"n": created}, messages.SUCCESS
+                )
+                return redirect("admin:enterprises_enterprise_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import enterprises from XLSX"),
+            "form": form,
+            "row_errors": row_errors,
+            "headers": TEMPLATE_HEADERS,
+        }
+        return TemplateResponse(request, "admin/enterprises/enterprise/import.html", context)
+
+    def import_template_view(self, request):
+        book = Workbook()
+        book.active.append(TEMPLATE_HEADERS)
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="enterprises-template.xlsx"'
+        book.save(response)
+        return response
 
     def save_model(self, request, obj: Enterprise, form, change: bool) -> None:
         # The admin form already validated; the size is derived here as the services do.
