@@ -72,8 +72,14 @@ def test_invalid_codes_say_what_is_wrong(raw, fragment):
     assert fragment in str(excinfo.value)
 
 
-ENTERPRISE = {"name": "石家庄测试机械有限公司", "industry": "C34", "district": "130123", "park": "zhengding",
-              "employees": 120, "revenue": "5000.00"}
+ENTERPRISE = {
+    "name": "石家庄测试机械有限公司",
+    "industry": "C34",
+    "district": "130123",
+    "park": "zhengding",
+    "employees": 120,
+    "revenue": "5000.00",
+}
 
 
 @pytest.mark.django_db
@@ -82,7 +88,9 @@ ENTERPRISE = {"name": "石家庄测试机械有限公司", "industry": "C34", "d
     [("123", "18"), ("91110000600037341M", "L"), ("91110000600037342L", "17"), ("91110000600037S41L", "S")],
 )
 def test_api_rejects_bad_credit_code_on_the_field(client_for, make_user, raw, fragment):
-    response = client_for(make_user()).post("/api/v1/enterprises/", {**ENTERPRISE, "credit_code": raw}, format="json")
+    response = client_for(make_user()).post(
+        "/api/v1/enterprises/", {**ENTERPRISE, "credit_code": raw}, format="json"
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["credit_code"]
     assert fragment in response.json()["credit_code"][0]

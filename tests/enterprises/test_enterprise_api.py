@@ -9,18 +9,30 @@ pytestmark = pytest.mark.django_db
 
 
 def body(**overrides):
-    return {"credit_code": credit_code(), "name": "新华数据服务有限公司", "industry": "I65",
-            "district": "130105", "employees": 30, "revenue": "800", **overrides}
+    return {
+        "credit_code": credit_code(),
+        "name": "新华数据服务有限公司",
+        "industry": "I65",
+        "district": "130105",
+        "employees": 30,
+        "revenue": "800",
+        **overrides,
+    }
 
 
 # --- auth -------------------------------------------------------------------------------------
 
 
 def test_register_then_token(api):
-    response = api.post("/api/v1/auth/register/", {"username": "zhang", "password": "Shijiazhuang-2026",
-                                                   "email": "zhang@example.cn"}, format="json")
+    response = api.post(
+        "/api/v1/auth/register/",
+        {"username": "zhang", "password": "Shijiazhuang-2026", "email": "zhang@example.cn"},
+        format="json",
+    )
     assert response.status_code == 201
-    response = api.post("/api/v1/auth/token/", {"username": "zhang", "password": "Shijiazhuang-2026"}, format="json")
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "zhang", "password": "Shijiazhuang-2026"}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -29,15 +41,19 @@ def test_register_then_token(api):
 
 def test_register_applies_password_validators_and_unique_usernames(api, make_user):
     make_user("taken")
-    response = api.post("/api/v1/auth/register/", {"username": "taken", "password": "123", "email": "x"},
-                        format="json")
+    response = api.post(
+        "/api/v1/auth/register/", {"username": "taken", "password": "123", "email": "x"}, format="json"
+    )
     assert response.status_code == 400
     assert set(response.json()) == {"username", "password", "email"}
 
 
 def test_wrong_password_is_400(api, make_user):
     make_user("li")
-    assert api.post("/api/v1/auth/token/", {"username": "li", "password": "nope"}, format="json").status_code == 400
+    assert (
+        api.post("/api/v1/auth/token/", {"username": "li", "password": "nope"}, format="json").status_code
+        == 400
+    )
 
 
 def test_anonymous_is_401(api):
@@ -50,10 +66,17 @@ def test_anonymous_is_401(api):
 
 def test_user_without_enterprise_registers_one_and_becomes_member(client_for, make_user):
     user = make_user()
-    response = client_for(user).post("/api/v1/enterprises/", body(park="gaoxin", district="130171"), format="json")
+    response = client_for(user).post(
+        "/api/v1/enterprises/", body(park="gaoxin", district="130171"), format="json"
+    )
     assert response.status_code == 201
     data = response.json()
-    assert (data["sector"], data["zone"], data["park"], data["size"]) == ("services", "core", "gaoxin", "small")
+    assert (data["sector"], data["zone"], data["park"], data["size"]) == (
+        "services",
+        "core",
+        "gaoxin",
+        "small",
+    )
     assert user.membership.enterprise_id == data["id"]
     # One account acts for one enterprise.
     assert client_for(user).post("/api/v1/enterprises/", body(), format="json").status_code == 400
@@ -66,8 +89,14 @@ def test_commission_creates_any_without_becoming_member(client_for, commission):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("industry", "C99"), ("district", "110101"), ("park", "nowhere"), ("employees", -1), ("revenue", "abc"),
-     ("name", "")],
+    [
+        ("industry", "C99"),
+        ("district", "110101"),
+        ("park", "nowhere"),
+        ("employees", -1),
+        ("revenue", "abc"),
+        ("name", ""),
+    ],
 )
 def test_bad_fields_are_400_naming_the_field(client_for, make_user, field, value):
     response = client_for(make_user()).post("/api/v1/enterprises/", body(**{field: value}), format="json")
@@ -76,8 +105,9 @@ def test_bad_fields_are_400_naming_the_field(client_for, make_user, field, value
 
 
 def test_park_must_lie_in_the_district(client_for, make_user):
-    response = client_for(make_user()).post("/api/v1/enterprises/", body(park="zhengding", district="130105"),
-                                            format="json")
+    response = client_for(make_user()).post(
+        "/api/v1/enterprises/", body(park="zhengding", district="130105"), format="json"
+    )
     assert response.status_code == 400
     assert "park" in response.json()
 
@@ -113,8 +143,9 @@ def test_enterprise_access_matrix(request, client_for, enterprise, other_enterpr
     assert enterprise.employees == (121 if patch_status == 200 else 120)
 
 
-def test_lists_show_only_what_is_in_scope(client_for, enterprise, other_enterprise, manager, other_manager,
-                                          commission, member):
+def test_lists_show_only_what_is_in_scope(
+    client_for, enterprise, other_enterprise, manager, other_manager, commission, member
+):
     outside = make_enterprise(park=None, district="130102")
 
     def ids(user):
@@ -157,3 +188,71 @@ def test_page_size_is_capped_at_200(client_for, commission):
     response = client_for(commission).get("/api/v1/enterprises/?page_size=1000")
     assert response.status_code == 200
     assert set(response.json()) == {"count", "next", "previous", "results"}
+
+
+# --- figures shown with an enterprise -----------------------------------------------------------
+
+
+def test_current_assessment_on_cloud_and_tier(
+    client_for, commission, enterprise, other_enterprise, django_assert_max_num_queries
+):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Assessment, Questionnaire
+    from tests.enterprises.cloud_factories import make_adoption
+
+    questionnaire = Questionnaire.objects.create(
+        code="t", version=1, sector="manufacturing", title="测", title_en="T"
+    )
+    now = timezone.now()
+    Assessment.objects.create(
+        enterprise=enterprise,
+        questionnaire=questionnaire,
+        status="accepted",
+        score="41.50",
+        level=1,
+        submitted_at=now - timedelta(days=90),
+    )
+    current = Assessment.objects.create(
+        enterprise=enterprise,
+        questionnaire=questionnaire,
+        status="accepted",
+        score="63.25",
+        level=3,
+        submitted_at=now,
+        is_current=True,
+    )
+    Assessment.objects.create(
+        enterprise=other_enterprise,
+        questionnaire=questionnaire,
+        status="submitted",
+        score="90",
+        level=4,
+        submitted_at=now,
+    )
+    today = timezone.localdate()
+    make_adoption(enterprise, category="application")
+    make_adoption(enterprise, category="equipment")
+    make_adoption(other_enterprise, category="application", end=today - timedelta(days=1))  # ended
+    make_adoption(other_enterprise, category="platform", status="pending", start=date(2024, 1, 1))
+
+    client = client_for(commission)
+    data = client.get(f"/api/v1/enterprises/{enterprise.pk}/").json()
+    assert data["on_cloud"] is True
+    assert data["cloud_tier"] == 4
+    assert data["current_assessment"]["id"] == current.pk
+    assert (data["current_assessment"]["score"], data["current_assessment"]["level"]) == (63.25, 3)
+    other = client.get(f"/api/v1/enterprises/{other_enterprise.pk}/").json()
+    assert (other["on_cloud"], other["cloud_tier"], other["current_assessment"]) == (False, None, None)
+
+    def names(query):
+        return {row["name"] for row in client.get(f"/api/v1/enterprises/?{query}").json()["results"]}
+
+    assert names("level=3") == {enterprise.name}
+    assert names("level=4") == set()  # submitted, not accepted: no current level
+    assert names("on_cloud=true") == {enterprise.name}
+    assert names("on_cloud=false") == {other_enterprise.name}
+    with django_assert_max_num_queries(7):
+        client.get("/api/v1/enterprises/")

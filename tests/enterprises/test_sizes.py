@@ -99,16 +99,27 @@ def test_size_class_at_every_boundary(category, employees, revenue, expected):
 @pytest.mark.parametrize(
     ("division", "category"),
     [
-        (1, "agriculture"), (5, "agriculture"),
-        (6, "industry"), (31, "industry"), (46, "industry"),
-        (47, "other"), (50, "other"),
-        (51, "wholesale"), (52, "retail"),
+        (1, "agriculture"),
+        (5, "agriculture"),
+        (6, "industry"),
+        (31, "industry"),
+        (46, "industry"),
+        (47, "other"),
+        (50, "other"),
+        (51, "wholesale"),
+        (52, "retail"),
         (53, "other"),  # rail transport is not in the transport row
-        (54, "transport"), (58, "transport"),
-        (59, "warehousing"), (60, "other"),
-        (61, "accommodation"), (62, "accommodation"),
-        (63, "information"), (64, "information"), (65, "software"),
-        (66, "other"), (97, "other"),
+        (54, "transport"),
+        (58, "transport"),
+        (59, "warehousing"),
+        (60, "other"),
+        (61, "accommodation"),
+        (62, "accommodation"),
+        (63, "information"),
+        (64, "information"),
+        (65, "software"),
+        (66, "other"),
+        (97, "other"),
     ],
 )
 def test_every_division_maps_to_its_row(division, category):
@@ -122,8 +133,15 @@ def test_size_is_derived_on_create_and_recomputed_on_change(client_for, member):
     client = client_for(member)
     response = client.post(
         "/api/v1/enterprises/",
-        {"credit_code": credit_code(), "name": "栾城零售", "industry": "F52", "district": "130111",
-         "employees": 50, "revenue": "500", "size": "large"},
+        {
+            "credit_code": credit_code(),
+            "name": "栾城零售",
+            "industry": "F52",
+            "district": "130111",
+            "employees": 50,
+            "revenue": "500",
+            "size": "large",
+        },
         format="json",
     )
     assert response.status_code == 201

@@ -10,8 +10,21 @@ ZONES = {
     "core": {"130102", "130104", "130105", "130108", "130171"},
     "ring": {"130109", "130110", "130111", "130123"},
     "points": {
-        "130121", "130125", "130126", "130127", "130128", "130129", "130130", "130131", "130132",
-        "130133", "130183", "130184", "130107", "130172", "130181",
+        "130121",
+        "130125",
+        "130126",
+        "130127",
+        "130128",
+        "130129",
+        "130130",
+        "130131",
+        "130132",
+        "130133",
+        "130183",
+        "130184",
+        "130107",
+        "130172",
+        "130181",
     },
 }
 
@@ -77,8 +90,12 @@ def test_park_managers_are_assigned_by_the_commission_only(client_for, commissio
     assert response.status_code == 201
     assert newcomer.managed_parks.filter(code="gaoxin").exists()
     assert client_for(commission).post(url, {"username": "nobody"}, format="json").status_code == 400
-    assert client_for(commission).post("/api/v1/parks/nowhere/managers/", {"username": "newcomer"},
-                                       format="json").status_code == 404
+    assert (
+        client_for(commission)
+        .post("/api/v1/parks/nowhere/managers/", {"username": "newcomer"}, format="json")
+        .status_code
+        == 404
+    )
     assert client_for(manager).delete(f"{url}newcomer/").status_code == 403
     assert client_for(commission).delete(f"{url}newcomer/").status_code == 204
     assert not newcomer.managed_parks.exists()
