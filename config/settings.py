@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -179,7 +180,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "max_retries": 1,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Statistics history: one snapshot per goal and per park/sector a day (idempotent).
+    "record-statistics-snapshots": {
+        "task": "parks.tasks.record_snapshots",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # Work that could not be queued while the broker was down.
+    "flush-outbox": {"task": "parks.tasks.flush_outbox", "schedule": 300.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -205,6 +214,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a `status`; name each choice set so that the schema stays stable.
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "QuestionnaireStatusEnum": "assessments.models.Questionnaire.Status",
+        "ReviewStatusEnum": "enterprises.models.ReviewStatus",
+        "ExportStatusEnum": "parks.models.Export.Status",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,112 @@
+"""Settings from the environment, the schema, the docs without CDN, the demo data command."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from enterprises.credit_codes import check_credit_code
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+    }
+    code = f"import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; from django.conf import settings; print({expression})"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = settings_in_subprocess({"DEBUG": "0"}, "settings.SECRET_KEY")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    ok = settings_in_subprocess(
+        {"DEBUG": "0", "SECRET_KEY": "s3cret", "ALLOWED_HOSTS": "a.example"},
+        "settings.ALLOWED_HOSTS, settings.CELERY_TASK_ALWAYS_EAGER",
+    )
+    assert ok.stdout.strip() == "['a.example'] True"
+
+
+def test_defaults_are_sqlite_with_wal_and_inline_celery():
+    result = settings_in_subprocess(
+        {"DEBUG": "1"},
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['OPTIONS']['transaction_mode'],"
+        " settings.CACHES['default']['BACKEND'], settings.CELERY_TASK_ALWAYS_EAGER, settings.LANGUAGE_CODE,"
+        " settings.TIME_ZONE",
+    )
+    assert result.stdout.strip() == (
+        "django.db.backends.sqlite3 IMMEDIATE django.core.cache.backends.locmem.LocMemCache True zh-hans "
+        "Asia/Shanghai"
+    )
+
+
+def test_redis_url_switches_broker_and_cache():
+    result = settings_in_subprocess(
+        {"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6399/3", "DATABASE_URL": "postgres://u@h:5432/d"},
+        "settings.CELERY_BROKER_URL, settings.CACHES['default']['BACKEND'], settings.CELERY_TASK_ALWAYS_EAGER,"
+        " settings.DATABASES['default']['ENGINE']",
+    )
+    assert result.stdout.strip() == (
+        "redis://127.0.0.1:6399/3 django_redis.cache.RedisCache False django.db.backends.postgresql"
+    )
+
+
+def test_schema_is_valid_without_warnings():
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)
+
+
+@pytest.mark.django_db
+def test_api_docs_are_served_without_any_cdn(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui-bundle.js" in html
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert url.startswith("/"), url
+
+
+@pytest.mark.django_db
+def test_demo_data_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo_data")
+
+
+@pytest.mark.django_db
+def test_demo_data_is_idempotent_and_realistic(settings):
+    from enterprises.models import Enterprise
+    from parks.models import Park
+
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))
+    count = Enterprise.objects.count()
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))
+    assert Enterprise.objects.count() == count
+    assert 55 <= count <= 70
+    assert {p.code for p in Park.objects.filter(enterprises__isnull=False)} == {
+        "zhengding",
+        "luquan",
+        "gaoxin",
+    }
+    assert Enterprise.objects.filter(park__isnull=True).exists()
+    assert set(Enterprise.objects.values_list("industry__sector", flat=True)) == {
+        "manufacturing",
+        "services",
+        "agriculture",
+    }
+    for code in Enterprise.objects.values_list("credit_code", flat=True):
+        assert check_credit_code(code) == code
+    for park in Park.objects.filter(demonstration=True):
+        assert park.managers.exists()
