@@ -1,1 +1,17 @@
-urlpatterns: list = []
+"""Assessment pages (included by config/page_urls.py)."""
+
+from django.urls import path
+
+from assessments import views
+
+urlpatterns = [
+    path("assessments/start/", views.assessment_start, name="assessment-start"),
+    path("assessments/current/", views.assessment_current, name="assessment-current"),
+    path("assessments/<int:pk>/questionnaire/", views.assessment_fill, name="assessment-fill"),
+    path(
+        "assessments/<int:pk>/questionnaire/<slug:dimension>/",
+        views.assessment_fill,
+        name="assessment-fill-dimension",
+    ),
+    path("assessments/<int:pk>/report/", views.assessment_report, name="assessment-report"),
+]

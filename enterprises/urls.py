@@ -1,1 +1,13 @@
-urlpatterns: list = []
+"""Enterprise pages (included by config/page_urls.py)."""
+
+from django.urls import path
+
+from enterprises import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("enterprise/register/", views.enterprise_register, name="enterprise-register"),
+]

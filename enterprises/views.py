@@ -1,0 +1,141 @@
+"""Enterprise pages: sign up, log in, company registration, the home page, cloud and platforms.
+
+Thin views: they check who is asking, call the services and selectors, and render templates.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from config.errors import DomainError
+from enterprises import services
+from enterprises.access import member_enterprise_id
+from enterprises.forms import EnterpriseForm, SignUpForm
+from enterprises.models import Enterprise
+from enterprises.templatetags.site import role_of
+
+
+def member_enterprise(request: HttpRequest) -> Enterprise | None:
+    """The enterprise the logged-in user acts for, through the one door (`visible_to`)."""
+    enterprise_id = member_enterprise_id(request.user)
+    if enterprise_id is None:
+        return None
+    return (
+        Enterprise.objects.visible_to(request.user)
+        .select_related("industry", "district", "park")
+        .filter(pk=enterprise_id)
+        .first()
+    )
+
+
+def enterprise_home_context(request: HttpRequest, enterprise: Enterprise) -> dict:
+    """What an enterprise sees first: its assessment, its cloud registrations, what to do next."""
+    from assessments.models import Assessment
+    from enterprises.selectors import cloud_tier
+
+    assessments = list(
+        Assessment.objects.visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("questionnaire")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    open_assessment = next((a for a in assessments if a.is_open), None)
+    waiting = next((a for a in assessments if a.status == Assessment.Status.SUBMITTED), None)
+    current = next((a for a in assessments if a.is_current), None)
+    adoptions = list(enterprise.cloud_adoptions.order_by("-created_at", "-pk"))
+    usages = list(enterprise.platform_usages.select_related("platform").order_by("-pk"))
+    tier = cloud_tier(enterprise)
+
+    next_steps: list[str] = []
+    if open_assessment is not None and open_assessment.status == Assessment.Status.RETURNED:
+        next_steps.append(_("Correct the returned assessment and submit it again."))
+    elif open_assessment is not None:
+        next_steps.append(_("Finish the questionnaire and submit it."))
+    elif waiting is not None:
+        next_steps.append(_("Your park manager is reviewing the submitted assessment."))
+    elif current is None:
+        next_steps.append(_("Start the digital maturity assessment of your sector."))
+    else:
+        next_steps.append(_("Re-assess when your digital systems have changed, to track progress."))
+    if not adoptions:
+        next_steps.append(_("Register your cloud adoption with the contract as evidence."))
+    elif not any(a.status == "verified" for a in adoptions):
+        next_steps.append(_("Wait for your cloud registration to be verified, or correct it."))
+    if not usages:
+        next_steps.append(_("Declare the industrial-internet platforms you use."))
+    return {
+        "enterprise": enterprise,
+        "assessments": assessments,
+        "open_assessment": open_assessment,
+        "waiting_assessment": waiting,
+        "current_assessment": current,
+        "adoptions": adoptions,
+        "usages": usages,
+        "cloud_tier": tier,
+        "next_steps": next_steps,
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """One address for everyone: what the visitor's role needs first."""
+    role = role_of(request.user)
+    if role == "enterprise":
+        enterprise = member_enterprise(request)
+        return render(request, "enterprises/home.html", enterprise_home_context(request, enterprise))
+    if role == "user":
+        return render(request, "enterprises/home_no_company.html")
+    if role in ("manager", "commission"):
+        return render(request, "enterprises/home_staff.html", {"role": role})
+    return render(request, "enterprises/landing.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is ready. Now register your company."))
+        return redirect("enterprise-register")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_register(request: HttpRequest) -> HttpResponse:
+    """Register the company the user acts for (one account acts for one enterprise)."""
+    if member_enterprise_id(request.user) is not None:
+        messages.info(request, _("Your account already acts for a company."))
+        return redirect("home")
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.register_enterprise(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.apply_domain_errors(exc.errors)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered (size class: %(size)s).")
+                % {"name": enterprise.name, "size": enterprise.get_size_display()},
+            )
+            return redirect("home")
+    return render(request, "enterprises/register.html", {"form": form})

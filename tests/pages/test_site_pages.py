@@ -1,0 +1,195 @@
+"""The site's foundation: layout and navigation per role, language switch, sign-up, log-in,
+company registration and the home page. Through the pages, as a person would use them."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from enterprises.models import Enterprise, Membership
+from tests.conftest import credit_code
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def client_as(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_anonymous_landing_in_chinese_by_default():
+    response = Client().get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="zh-Hans">' in html
+    assert "登录" in html and "注册" in html
+    assert "/admin/" not in html
+
+
+def test_language_switch_to_english_and_back():
+    client = Client()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/login/"
+    assert '<html lang="en">' in response.content.decode()
+    assert "Log in" in response.content.decode()
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}, follow=True)
+    assert '<html lang="zh-Hans">' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "present", "absent"),
+    [
+        ("member", ["/assessments/current/"], ["/admin/"]),
+        ("manager", [], ["/admin/", "/assessments/current/"]),
+        ("commission", ["/admin/"], ["/assessments/current/"]),
+        (None, ["/login/", "/signup/"], ["/admin/", "/logout/"]),
+    ],
+)
+def test_navigation_per_role(request, persona, present, absent, enterprise):
+    user = request.getfixturevalue(persona) if persona else None
+    html = client_as(user).get("/").content.decode()
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    for href in present:
+        assert f'href="{href}"' in nav, href
+    for href in absent:
+        assert f'href="{href}"' not in nav and f'action="{href}"' not in nav, href
+    if user is not None:
+        assert 'action="/logout/"' in nav
+
+
+def test_sign_up_applies_password_validators():
+    response = Client().post(
+        "/signup/",
+        {"username": "newco", "email": "a@example.com", "password1": "123", "password2": "123"},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="newco").exists()
+    html = response.content.decode()
+    assert "密码" in html and "errorlist" in html
+
+
+def test_sign_up_logs_in_and_leads_to_company_registration():
+    client = Client()
+    response = client.post(
+        "/signup/",
+        {
+            "username": "newco",
+            "email": "a@example.com",
+            "password1": "Gz7-kq!29xw",
+            "password2": "Gz7-kq!29xw",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/enterprise/register/"
+    assert User.objects.get(username="newco").email == "a@example.com"
+    page = client.get("/enterprise/register/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    # Industry, district and park selects in Chinese.
+    assert "C34 通用设备制造业" in html
+    assert "正定县" in html and "正定数字经济产业园" in html
+
+
+def company(**overrides) -> dict:
+    data = {
+        "credit_code": credit_code(),
+        "name": "石家庄新智造科技有限公司",
+        "industry": "C34",
+        "district": "130123",
+        "park": "",
+        "employees": "80",
+        "revenue": "3000",
+        "total_assets": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_register_company_with_wrong_check_character_explains_it(make_user):
+    user = make_user("newco")
+    good = credit_code()
+    wrong_last = good[:-1] + ("0" if good[-1] != "0" else "1")
+    response = client_as(user).post("/enterprise/register/", company(credit_code=wrong_last))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The service's message, in words, at the field; nothing saved.
+    assert "校验" in html or "check character" in html
+    assert not Enterprise.objects.filter(name="石家庄新智造科技有限公司").exists()
+
+
+def test_register_company_with_too_short_code_says_how_long(make_user):
+    response = client_as(make_user("newco")).post("/enterprise/register/", company(credit_code="9113010012"))
+    html = response.content.decode()
+    assert "18" in html and "10" in html
+    assert not Enterprise.objects.exists()
+
+
+def test_register_company_park_must_lie_in_district(make_user):
+    response = client_as(make_user("newco")).post(
+        "/enterprise/register/", company(park=_park_pk("luquan"), district="130123")
+    )
+    assert response.status_code == 200
+    assert not Enterprise.objects.exists()
+    assert "鹿泉" in response.content.decode()
+
+
+def _park_pk(code: str) -> int:
+    from parks.models import Park
+
+    return Park.objects.get(code=code).pk
+
+
+def test_register_company_creates_it_with_derived_size_and_membership(make_user):
+    user = make_user("newco")
+    client = client_as(user)
+    code = credit_code()
+    spaced = f"{code[:6]} {code[6:12]}-{code[12:].lower()}"
+    response = client.post("/enterprise/register/", company(credit_code=spaced, park=_park_pk("zhengding")))
+    assert response.status_code == 302 and response["Location"] == "/"
+    enterprise = Enterprise.objects.get(credit_code=code)
+    # C34 (industry rules): 80 employees, 3,000 (10k CNY) revenue -> small (20 <= employees < 300, 300 <= revenue < 2000? no: 2000 <= revenue < 40000 is medium only with >= 300 employees).
+    assert enterprise.size == "small"
+    assert Membership.objects.get(user=user).enterprise == enterprise
+    home = client.get("/").content.decode()
+    assert "石家庄新智造科技有限公司" in home
+    assert code in home
+    # A second registration by the same account is refused.
+    again = client.get("/enterprise/register/", follow=True)
+    assert again.redirect_chain[-1][0] == "/"
+
+
+def test_register_company_duplicate_code_is_refused(make_user, enterprise):
+    response = client_as(make_user("newco")).post(
+        "/enterprise/register/", company(credit_code=enterprise.credit_code)
+    )
+    assert response.status_code == 200
+    assert enterprise.credit_code in response.content.decode()
+    assert Enterprise.objects.count() == 1
+
+
+def test_register_page_needs_login():
+    response = Client().get("/enterprise/register/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_enterprise_home_shows_status_and_next_steps(member, enterprise):
+    html = client_as(member).get("/").content.decode()
+    assert enterprise.name in html
+    assert 'id="assessment-status"' in html and 'id="cloud-status"' in html and 'id="next-steps"' in html
+    assert 'action="/assessments/start/"' in html
+
+
+def test_login_and_logout():
+    User.objects.create_user("someone", password="Gz7-kq!29xw")
+    client = Client()
+    bad = client.post("/login/", {"username": "someone", "password": "nope"})
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()
+    good = client.post("/login/", {"username": "someone", "password": "Gz7-kq!29xw"})
+    assert good.status_code == 302 and good["Location"] == "/"
+    out = client.post("/logout/")
+    assert out.status_code == 302
+    assert "_auth_user_id" not in client.session
