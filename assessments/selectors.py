@@ -1,8 +1,14 @@
-"""Reads that carry rules: current assessments, the report."""
+"""Reads that carry rules: current assessments, questionnaire documents, the report."""
 
 from __future__ import annotations
 
-from assessments.models import Assessment, AssessmentQuerySet
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from assessments import scoring
+from assessments.models import Assessment, AssessmentQuerySet, Dimension, Item, Questionnaire
 
 
 def current_assessments() -> AssessmentQuerySet:
@@ -12,3 +18,138 @@ def current_assessments() -> AssessmentQuerySet:
     with `enterprise__in=Enterprise.objects.visible_to(user)` (or `.visible_to(user)`) for scope.
     """
     return Assessment.objects.filter(is_current=True)
+
+
+# --- questionnaire documents --------------------------------------------------------------------
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number: whole numbers as integers, others by their shortest repr."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value.normalize())
+
+
+def _item_document(item: Item) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "code": item.code,
+        "kind": item.kind,
+        "points": json_number(item.points),
+        "required": item.required,
+        "text": item.text,
+        "text_en": item.text_en,
+    }
+    if item.help:
+        document["help"] = item.help
+    if item.help_en:
+        document["help_en"] = item.help_en
+    if item.when_item:
+        document["when"] = {"item": item.when_item, "any": list(item.when_any)}
+    if item.kind in ("single", "multi"):
+        options = []
+        for option in item.options.all():
+            entry = {
+                "code": option.code,
+                "label": option.label,
+                "label_en": option.label_en,
+                "value": json_number(option.value),
+            }
+            if option.exclusive:
+                entry["exclusive"] = True
+            options.append(entry)
+        document["options"] = options
+    elif item.kind == "ratio":
+        document["numerator_label"] = item.numerator_label
+        document["numerator_label_en"] = item.numerator_label_en
+        document["denominator_label"] = item.denominator_label
+        document["denominator_label_en"] = item.denominator_label_en
+        document["bands"] = [
+            {"upto": json_number(band.upto), "value": json_number(band.value)} for band in item.bands.all()
+        ]
+    elif item.kind == "scene":
+        document["constraint"] = item.constraint
+        if item.group:
+            document["group"] = item.group
+        if item.group_en:
+            document["group_en"] = item.group_en
+        document["levels"] = [
+            {"level": step.level, "label": step.label, "label_en": step.label_en}
+            for step in item.scene_levels.all()
+        ]
+    return document
+
+
+def questionnaire_document(questionnaire: Questionnaire, *, identity: bool = True) -> dict[str, Any]:
+    """The JSON document of QUESTIONNAIRES.md for a questionnaire version, read from the tables.
+
+    With `identity` (the API) it carries `id`, `status` and `published_at`; without (the export
+    command), exactly the definition, so that exporting an imported file gives the same document.
+    """
+    items = Item.objects.prefetch_related("options", "bands", "scene_levels").order_by("position", "pk")
+    dimensions = (
+        Dimension.objects.filter(questionnaire=questionnaire)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("items", queryset=items))
+    )
+    document: dict[str, Any] = {}
+    if identity:
+        document["id"] = questionnaire.pk
+    document.update(
+        code=questionnaire.code,
+        version=questionnaire.version,
+        sector=questionnaire.sector,
+        title=questionnaire.title,
+        title_en=questionnaire.title_en,
+    )
+    if identity:
+        document["status"] = questionnaire.status
+        document["published_at"] = (
+            questionnaire.published_at.isoformat() if questionnaire.published_at else None
+        )
+    document["dimensions"] = [
+        {
+            "code": dimension.code,
+            "name": dimension.name,
+            "name_en": dimension.name_en,
+            "items": [_item_document(item) for item in dimension.items.all()],
+        }
+        for dimension in dimensions
+    ]
+    document["levels"] = [
+        {
+            "level": rule.level,
+            "name": rule.name,
+            "name_en": rule.name_en,
+            "min_score": json_number(rule.min_score),
+            "scene_level": rule.scene_level,
+            "min_scenes": rule.min_scenes,
+            "min_constraint_scenes": rule.min_constraint_scenes,
+        }
+        for rule in questionnaire.level_rules.order_by("-level")
+    ]
+    document["recommendations"] = [
+        {
+            "dimension": recommendation.dimension,
+            "below": json_number(recommendation.below),
+            "text": recommendation.text,
+            "text_en": recommendation.text_en,
+        }
+        for recommendation in questionnaire.recommendations.order_by("position", "pk")
+    ]
+    checks = list(questionnaire.checks.order_by("position", "pk"))
+    if checks:
+        document["checks"] = [
+            {
+                "code": check.code,
+                "all": check.conditions,
+                "message": check.message,
+                "message_en": check.message_en,
+            }
+            for check in checks
+        ]
+    return document
+
+
+def scoring_definition(questionnaire: Questionnaire) -> scoring.Definition:
+    """The scoring definition of a questionnaire version (from its document, as outsiders see it)."""
+    return scoring.definition_from_document(questionnaire_document(questionnaire, identity=False))

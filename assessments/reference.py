@@ -1,0 +1,38 @@
+"""The shipped questionnaires (assessments/questionnaires/*.json), imported and published once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from assessments import services
+from assessments.models import Questionnaire
+from config.errors import DomainError
+
+QUESTIONNAIRE_DIR = Path(__file__).resolve().parent / "questionnaires"
+
+
+def load_questionnaires(directory: Path = QUESTIONNAIRE_DIR) -> int:
+    """Import each shipped questionnaire whose code and version are absent, and publish it.
+
+    Idempotent: a version already present is left alone, except that a draft is published.
+    A shipped file with problems stops the step with all of them listed.
+    """
+    from assessments.management.commands.import_questionnaire import read_document
+
+    created = 0
+    for path in sorted(directory.glob("*.json")):
+        document = read_document(path)
+        existing = Questionnaire.objects.filter(
+            code=document.get("code"), version=document.get("version")
+        ).first()
+        try:
+            if existing is None:
+                services.import_questionnaire(document=document, publish=True)
+                created += 1
+            elif not existing.is_published:
+                services.publish_questionnaire(questionnaire=existing)
+        except DomainError as exc:
+            raise ImproperlyConfigured(f"{path.name}: {exc.errors}") from None
+    return created
