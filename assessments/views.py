@@ -35,9 +35,9 @@ def get_assessment_for_user(user, pk: int) -> Assessment:
 
 
 def _document(assessment: Assessment) -> dict:
-    from assessments.documents import export_document
+    from assessments.selectors import questionnaire_document
 
-    return export_document(assessment.questionnaire)
+    return questionnaire_document(assessment.questionnaire)
 
 
 @login_required

@@ -11,3 +11,11 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("enterprise/register/", views.enterprise_register, name="enterprise-register"),
 ]
+
+urlpatterns += [
+    path("cloud/", views.cloud_list, name="cloud-list"),
+    path("cloud/new/", views.cloud_new, name="cloud-new"),
+    path("cloud/<int:pk>/delete/", views.cloud_delete, name="cloud-delete"),
+    path("platforms/", views.platform_usage_list, name="platform-usage-list"),
+    path("platforms/<int:pk>/delete/", views.platform_usage_delete, name="platform-usage-delete"),
+]

@@ -112,3 +112,12 @@ def get_item(mapping: dict | None, key: Any) -> Any:
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def cloud_system_names(codes: list[str] | None) -> str:
+    """The translated names of cloud system codes, joined with the Chinese list comma."""
+    from enterprises.models import CloudSystem
+
+    labels = dict(CloudSystem.choices)
+    return "、".join(str(labels.get(code, code)) for code in codes or [])
