@@ -27,6 +27,8 @@ TOP_KEYS = {
     "sector",
     "title",
     "title_en",
+    "description",
+    "description_en",
     "dimensions",
     "levels",
     "recommendations",
@@ -126,6 +128,8 @@ def validate_document(document: Any) -> list[str]:
         problems.add("sector", _("must be one of %(values)s.") % {"values": ", ".join(Sector.values)})
     _text(problems, "", document, "title")
     _text(problems, "", document, "title_en")
+    _text(problems, "", document, "description", required=False)
+    _text(problems, "", document, "description_en", required=False)
 
     items = _validate_dimensions(problems, document)
     dimension_codes = [d.get("code") for d in document.get("dimensions") or [] if isinstance(d, Mapping)]

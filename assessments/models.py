@@ -43,6 +43,8 @@ class Questionnaire(models.Model):
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("English title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

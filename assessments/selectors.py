@@ -101,6 +101,10 @@ def questionnaire_document(questionnaire: Questionnaire, *, identity: bool = Tru
         title=questionnaire.title,
         title_en=questionnaire.title_en,
     )
+    if questionnaire.description:
+        document["description"] = questionnaire.description
+    if questionnaire.description_en:
+        document["description_en"] = questionnaire.description_en
     if identity:
         document["status"] = questionnaire.status
         document["published_at"] = (

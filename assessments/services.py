@@ -47,6 +47,8 @@ def _create_from_document(document: Mapping[str, Any], *, version: int | None = 
         sector=document["sector"],
         title=document["title"],
         title_en=document["title_en"],
+        description=document.get("description", ""),
+        description_en=document.get("description_en", ""),
     )
     for d_position, raw_dimension in enumerate(document["dimensions"]):
         dimension = Dimension.objects.create(

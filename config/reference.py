@@ -24,10 +24,12 @@ def ensure_commission_group() -> int:
 @transaction.atomic
 def load_reference_data() -> int:
     """Load everything the product needs before the first user arrives; returns rows created."""
+    from assessments.reference import load_questionnaires
     from enterprises.reference import load_industries
     from parks.reference import load_districts_and_parks, load_goals
 
     created = load_districts_and_parks() + load_industries()
     created += ensure_commission_group()
     created += load_goals()
+    created += load_questionnaires()
     return created
