@@ -56,3 +56,8 @@ def cached_statistics(name: str, scope: str, filters: str, compute: Callable[[],
         value = compute()
         cache.set(key, value, timeout=TIMEOUT)
     return value
+
+
+def on_records_changed(sender: Any = None, **kwargs: Any) -> None:
+    """Receiver of the apps' after-commit "records changed" signals: drop cached statistics."""
+    invalidate_statistics()
