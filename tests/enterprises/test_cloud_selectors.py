@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Membership
 from enterprises.selectors import (
     cloud_tier,
     cloud_tier_counts,
@@ -78,11 +79,7 @@ def test_on_cloud_counts_each_enterprise_once_whatever_its_adoptions():
 def test_on_cloud_q_from_another_model_through_enterprise_field():
     enterprise = make_enterprise()
     make_adoption(enterprise, start=date(2024, 1, 1), end=date(2024, 6, 30))
-    from enterprises.models import Membership
-
     # Any model with an enterprise FK can filter by it: here the membership table.
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.create_user("someone")
     Membership.objects.create(user=user, enterprise=enterprise)
     assert Membership.objects.filter(on_cloud_q(date(2024, 5, 1), enterprise_field="enterprise")).count() == 1
