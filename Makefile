@@ -26,6 +26,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
