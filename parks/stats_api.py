@@ -128,7 +128,30 @@ class OverviewSerializer(serializers.Serializer):
     )
 
 
-def row_serializer(by: str) -> type[serializers.Serializer]:
+class OpenLevelDistributionSerializer(serializers.Serializer):
+    """Per level 0-4; null when fewer than 5."""
+
+    def get_fields(self):
+        return {str(level): serializers.IntegerField(allow_null=True) for level in selectors.LEVELS}
+
+
+class OpenOverviewSerializer(serializers.Serializer):
+    """The overview figures with small cells suppressed (null): see the endpoint's description."""
+
+    enterprises = serializers.IntegerField(allow_null=True, help_text=_("Null when fewer than 5."))
+    assessed = serializers.IntegerField(allow_null=True)
+    pending_review = serializers.IntegerField(allow_null=True)
+    level_distribution = OpenLevelDistributionSerializer()
+    mean_score = serializers.FloatField(allow_null=True)
+    dimension_means = DimensionMeansSerializer()
+    on_cloud = serializers.IntegerField(allow_null=True)
+    on_platform = serializers.IntegerField(allow_null=True)
+    agri_informatization = serializers.FloatField(allow_null=True)
+
+
+def row_serializer(
+    by: str, base: type[serializers.Serializer] = OverviewSerializer
+) -> type[serializers.Serializer]:
     help_texts = {
         "park": _("Park code; null for enterprises outside any park (commission only)."),
         "zone": _("Zone code."),
@@ -137,9 +160,16 @@ def row_serializer(by: str) -> type[serializers.Serializer]:
         "district": _("GB/T 2260 code."),
     }
     return type(
-        f"Stats{by.capitalize()}Row",
-        (OverviewSerializer,),
-        {by: serializers.CharField(allow_null=by == "park", help_text=help_texts[by])},
+        f"{'Open' if base is OpenOverviewSerializer else ''}Stats{by.capitalize()}Row",
+        (base,),
+        {
+            by: serializers.CharField(
+                allow_null=by == "park" and base is OverviewSerializer,
+                help_text=_("Park code.")
+                if base is OpenOverviewSerializer and by == "park"
+                else help_texts[by],
+            )
+        },
     )
 
 
@@ -207,13 +237,18 @@ class StatsTableView(APIView):
 
 
 def _table_view(by: str, description: str) -> type[StatsTableView]:
-    view = type(f"StatsBy{by.capitalize()}View", (StatsTableView,), {"by": by, "__doc__": description})
-    view.get = extend_schema(
+    # A function of its own per view: extend_schema annotates the function it decorates.
+    @extend_schema(
         parameters=FILTER_PARAMETERS,
         responses={200: row_serializer(by)(many=True), **ERRORS},
         description=description,
-    )(view.get)
-    return view
+    )
+    def get(self, request: Request) -> Response:
+        return StatsTableView.get(self, request)
+
+    return type(
+        f"StatsBy{by.capitalize()}View", (StatsTableView,), {"by": by, "__doc__": description, "get": get}
+    )
 
 
 StatsByParkView = _table_view(
@@ -331,7 +366,7 @@ class GoalsView(APIView):
 
 
 def _open_row(by: str) -> serializers.Serializer:
-    return row_serializer(by)(many=True)
+    return row_serializer(by, OpenOverviewSerializer)(many=True)
 
 
 class OpenStatsView(APIView):
