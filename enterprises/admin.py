@@ -219,6 +219,18 @@ def _adopt_saved(obj, saved) -> None:
     obj._state.db = saved._state.db
 
 
+CLOUD_FORM_FIELDS = [
+    "enterprise",
+    "category",
+    "deployment",
+    "provider",
+    "provider_name",
+    "systems",
+    "contract_start",
+    "contract_end",
+]
+
+
 class CloudAdoptionAdminForm(forms.ModelForm):
     systems = forms.MultipleChoiceField(
         label=_("Systems moved to the cloud"),
@@ -234,16 +246,7 @@ class CloudAdoptionAdminForm(forms.ModelForm):
 
     class Meta:
         model = CloudAdoption
-        fields = [
-            "enterprise",
-            "category",
-            "deployment",
-            "provider",
-            "provider_name",
-            "systems",
-            "contract_start",
-            "contract_end",
-        ]
+        fields = CLOUD_FORM_FIELDS
 
     def clean_evidence_file(self):
         evidence = self.cleaned_data.get("evidence_file")
@@ -336,7 +339,7 @@ class CloudAdoptionAdmin(ReviewActionsMixin, admin.ModelAdmin):
                 changes["evidence"] = evidence
             saved = services.update_cloud_adoption(by=request.user, adoption=obj, changes=changes)
         else:
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            fields = {name: form.cleaned_data[name] for name in CLOUD_FORM_FIELDS}
             saved = services.register_cloud_adoption(by=request.user, evidence=evidence, **fields)
         _adopt_saved(obj, saved)
 
