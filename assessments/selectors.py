@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, Sum, Value
 
 from assessments import scoring
 from assessments.models import Assessment, AssessmentQuerySet, Dimension, Item, Questionnaire
@@ -157,3 +158,163 @@ def questionnaire_document(questionnaire: Questionnaire, *, identity: bool = Tru
 def scoring_definition(questionnaire: Questionnaire) -> scoring.Definition:
     """The scoring definition of a questionnaire version (from its document, as outsiders see it)."""
     return scoring.definition_from_document(questionnaire_document(questionnaire, identity=False))
+
+
+# Published versions never change: their definitions are kept per process, keyed so that a
+# database re-created under the same ids (tests) cannot be served a stale one.
+_published_definitions: dict[tuple, scoring.Definition] = {}
+
+
+def definition_for(questionnaire: Questionnaire) -> scoring.Definition:
+    """The scoring definition of a questionnaire version; cached in-process once published."""
+    if not questionnaire.is_published or questionnaire.published_at is None:
+        return scoring_definition(questionnaire)
+    key = (questionnaire.pk, questionnaire.code, questionnaire.version, questionnaire.published_at)
+    definition = _published_definitions.get(key)
+    if definition is None:
+        definition = scoring_definition(questionnaire)
+        if len(_published_definitions) > 256:
+            _published_definitions.clear()
+        _published_definitions[key] = definition
+    return definition
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def benchmark(*, group: AssessmentQuerySet | None, score: Decimal | None) -> dict[str, Any]:
+    """Mean score, count and `score`'s percentile over a group of current assessments.
+
+    The percentile is the share (0-100) of the group's current assessments scoring at or below
+    `score`; mean and percentile are rounded half-up to the cent; null for an empty group.
+    """
+    if group is None:
+        return {"mean_score": None, "percentile": None, "count": 0}
+    figures = group.aggregate(
+        total=Sum("score"),
+        count=Count("pk"),
+        at_or_below=Count("pk", filter=Q(score__lte=score)) if score is not None else Value(0),
+    )
+    count = figures["count"] or 0
+    if not count:
+        return {"mean_score": None, "percentile": None, "count": 0}
+    mean = scoring.round_half_up(Fraction(Decimal(figures["total"])) / count)
+    percentile = (
+        scoring.round_half_up(Fraction(100 * figures["at_or_below"], count)) if score is not None else None
+    )
+    return {"mean_score": mean, "percentile": percentile, "count": count}
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+def build_report(assessment: Assessment) -> dict[str, Any]:
+    """Everything the result page, the PDF and `GET .../report/` show for a submitted assessment.
+
+    Read from what was stored at submit (scores never change afterwards) plus the questionnaire
+    version's texts; benchmarks are over current assessments (the statistics' definition) of the
+    enterprise's park, industry, sector and the whole city. The caller checks scope.
+    """
+    enterprise = assessment.enterprise
+    questionnaire = assessment.questionnaire
+    result = assessment.result or {}
+    dimensions = {d.code: d for d in questionnaire.dimensions.all()}
+    items = {
+        item.code: item
+        for item in Item.objects.filter(questionnaire=questionnaire).only(
+            "code", "text", "text_en", "constraint"
+        )
+    }
+    rules = {rule.level: rule for rule in questionnaire.level_rules.all()}
+    level_rule = rules.get(assessment.level)
+    scores = {s.dimension: s.score for s in assessment.dimension_scores.all()}
+
+    current = current_assessments()
+    groups = {
+        "park": current.filter(enterprise__park_id=enterprise.park_id) if enterprise.park_id else None,
+        "industry": current.filter(enterprise__industry_id=enterprise.industry_id),
+        "sector": current.filter(enterprise__industry__sector=enterprise.industry.sector),
+        "city": current,
+    }
+    gap = result.get("next_level")
+    next_rule = rules.get(gap["level"]) if gap else None
+    history = (
+        Assessment.objects.filter(enterprise=enterprise, submitted_at__isnull=False)
+        .exclude(pk=assessment.pk)
+        .filter(submitted_at__lt=assessment.submitted_at)
+        .select_related("questionnaire")
+        .order_by("submitted_at", "pk")
+    )
+    return {
+        "id": assessment.pk,
+        "enterprise": {"id": enterprise.pk, "name": enterprise.name, "credit_code": enterprise.credit_code},
+        "questionnaire": {
+            "id": questionnaire.pk,
+            "code": questionnaire.code,
+            "version": questionnaire.version,
+            "title": questionnaire.title,
+            "title_en": questionnaire.title_en,
+        },
+        "status": assessment.status,
+        "submitted_at": assessment.submitted_at,
+        "score": assessment.score,
+        "level": assessment.level,
+        "level_name": level_rule.name if level_rule else None,
+        "level_name_en": level_rule.name_en if level_rule else None,
+        "dimension_scores": [
+            {
+                "dimension": code,
+                "name": dimensions[code].name if code in dimensions else code,
+                "name_en": dimensions[code].name_en if code in dimensions else code,
+                "score": scores[code],
+            }
+            for code in (d.code for d in dimensions.values())
+            if code in scores
+        ],
+        "items": [
+            {
+                "item": row["item"],
+                "text": items[row["item"]].text if row["item"] in items else "",
+                "text_en": items[row["item"]].text_en if row["item"] in items else "",
+                "dimension": row["dimension"],
+                "kind": row["kind"],
+                "applicable": row["applicable"],
+                "answered": row["answered"],
+                "points": _decimal(row["points"]),
+                "score": _decimal(row["score"]),
+                "contribution": _decimal(row["contribution"]),
+                "shortfall": _decimal(row["shortfall"]),
+                "level": row["level"],
+            }
+            for row in result.get("items", [])
+        ],
+        "next_level": None
+        if not gap
+        else {
+            **gap,
+            "name": next_rule.name if next_rule else None,
+            "name_en": next_rule.name_en if next_rule else None,
+            "min_score": _decimal(gap["min_score"]),
+            "points_needed": _decimal(gap["points_needed"]),
+        },
+        "recommendations": [
+            {**r, "below": _decimal(r["below"]), "score": _decimal(r["score"])}
+            for r in result.get("recommendations", [])
+        ],
+        "benchmarks": {
+            name: benchmark(group=group, score=assessment.score) for name, group in groups.items()
+        },
+        "history": [
+            {
+                "id": earlier.pk,
+                "questionnaire": earlier.questionnaire.code,
+                "version": earlier.questionnaire.version,
+                "status": earlier.status,
+                "score": earlier.score,
+                "level": earlier.level,
+                "submitted_at": earlier.submitted_at,
+            }
+            for earlier in history
+        ],
+    }

@@ -6,27 +6,38 @@ Keyword-only, typed, atomic; refusals raise DomainError (400) or StateConflict (
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import scoring
 from assessments.documents import validate_document
 from assessments.models import (
+    Answer,
+    Assessment,
     Band,
     Check,
     Dimension,
+    DimensionScore,
     Item,
+    ItemScore,
     LevelRule,
     Option,
     Questionnaire,
     Recommendation,
+    Review,
     SceneLevel,
 )
-from assessments.scoring import to_decimal
+from assessments.scoring import AnswerError, to_decimal
 from config.errors import DomainError, StateConflict
+from enterprises.models import Enterprise
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 # --- questionnaires -----------------------------------------------------------------------------
 
@@ -142,8 +153,6 @@ def _create_from_document(document: Mapping[str, Any], *, version: int | None = 
 
 def _json_safe(value: Any) -> Any:
     """Decimals (from a JSON file read exactly) as JSON numbers for a JSONField."""
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, list):
@@ -200,3 +209,342 @@ def new_questionnaire_version(*, questionnaire: Questionnaire) -> Questionnaire:
     document = questionnaire_document(questionnaire, identity=False)
     latest = Questionnaire.objects.filter(code=questionnaire.code).aggregate(v=Max("version"))["v"] or 0
     return _create_from_document(document, version=latest + 1)
+
+
+# --- assessments --------------------------------------------------------------------------------
+
+PEER_MINIMUM = 10
+DEVIATION_LIMIT = Decimal(30)
+JUMP_LIMIT = Decimal(25)
+
+
+def answer_problem_message(error: AnswerError, definition: scoring.Definition) -> str:
+    """The user's-language message for an answer that does not fit its item."""
+    item = definition.item(error.item)
+    if error.problem == "unknown_item":
+        return _("Unknown item “%(item)s”.") % {"item": error.item}
+    if error.problem == "shape":
+        if item is None:
+            return _("An answer must be an object naming its “item”.")
+        return _("A %(kind)s item is answered with: %(keys)s.") % {
+            "kind": item.kind,
+            "keys": ", ".join(sorted(scoring.ANSWER_KEYS[item.kind])),
+        }
+    messages = {
+        "unknown_option": _("Unknown option “%(detail)s”."),
+        "exclusive": _("Option “%(detail)s” may only be chosen alone."),
+        "duplicate_option": _("An option is chosen more than once."),
+        "not_integer": _("Numerator and denominator must be whole numbers."),
+        "ratio_range": _("The numerator must be from 0 to the denominator, and the denominator above 0."),
+        "level_range": _("The level must be a whole number from 0 to 4."),
+        "not_number": _("The value must be a number."),
+    }
+    return messages.get(error.problem, _("Invalid answer.")) % {"detail": error.detail}
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    # No joins: FOR UPDATE cannot lock the nullable side of an outer join on PostgreSQL.
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+@transaction.atomic
+def create_assessment(
+    *, by: AbstractBaseUser, enterprise: Enterprise, questionnaire: Questionnaire
+) -> Assessment:
+    """A new draft assessment of `enterprise` on a published questionnaire of its sector.
+
+    At most one open (draft or returned) assessment per enterprise: a second is a StateConflict.
+    """
+    if not questionnaire.is_published:
+        raise DomainError(_("This questionnaire is not published."), field="questionnaire")
+    if questionnaire.sector != enterprise.industry.sector:
+        raise DomainError(
+            _("This questionnaire is for the %(sector)s sector; the enterprise is in %(own)s.")
+            % {"sector": questionnaire.get_sector_display(), "own": enterprise.industry.get_sector_display()},
+            field="questionnaire",
+        )
+    # Lock the enterprise so that two creations at the same moment see each other.
+    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+    if Assessment.objects.filter(enterprise=enterprise, status__in=Assessment.OPEN_STATUSES).exists():
+        raise StateConflict(_("This enterprise already has an open assessment; continue that one."))
+    try:
+        with transaction.atomic():
+            return Assessment.objects.create(
+                enterprise=enterprise, questionnaire=questionnaire, created_by=by
+            )
+    except IntegrityError:
+        raise StateConflict(_("This enterprise already has an open assessment; continue that one.")) from None
+
+
+@transaction.atomic
+def save_answers(*, by: AbstractBaseUser, assessment: Assessment, answers: list[Any]) -> Assessment:
+    """Merge answers into an open assessment: named items are set (or cleared by a blank), others kept.
+
+    All or nothing: every bad answer is named (400 on `answers`, keyed by item) and nothing of
+    the request is saved. Only in draft or returned (else StateConflict).
+    """
+    from assessments.selectors import definition_for
+
+    assessment = _lock(assessment)
+    if not assessment.is_open:
+        raise StateConflict(_("Answers can only be changed while the assessment is a draft or returned."))
+    if not isinstance(answers, list):
+        raise DomainError(_("“answers” must be a list."), field="answers")
+    definition = definition_for(assessment.questionnaire)
+    parsed: list[scoring.Answer] = []
+    problems: dict[str, list[str]] = {}
+    for index, raw in enumerate(answers):
+        try:
+            answer = scoring.parse_answer(definition, raw)
+        except AnswerError as error:
+            key = error.item or str(index)
+            problems.setdefault(key, []).append(answer_problem_message(error, definition))
+            continue
+        if any(p.item == answer.item for p in parsed):
+            problems.setdefault(answer.item, []).append(_("This item is answered twice in one request."))
+        parsed.append(answer)
+    if problems:
+        raise DomainError(errors={"answers": problems})
+    for answer in parsed:
+        if answer.blank:
+            Answer.objects.filter(assessment=assessment, item=answer.item).delete()
+        else:
+            Answer.objects.update_or_create(
+                assessment=assessment,
+                item=answer.item,
+                defaults={"value": answer.as_dict(), "updated_by": by},
+            )
+    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+    return assessment
+
+
+def result_as_json(result: scoring.Result) -> dict[str, Any]:
+    """The scoring result as stored with the assessment (and read back by the report)."""
+    gap = result.gap
+    return {
+        "total": str(result.score),
+        "level": result.level,
+        "scored_points": str(scoring.round_half_up(result.scored_points, 6)),
+        "dimensions": [
+            {"dimension": d.code, "basis": d.basis, "score": str(scoring.round_half_up(d.score))}
+            for d in result.dimensions
+            if d.score is not None
+        ],
+        "items": [
+            {
+                "item": r.code,
+                "dimension": r.dimension,
+                "kind": r.kind,
+                "applicable": r.applicable,
+                "answered": r.answered,
+                "points": str(r.points),
+                "score": str(scoring.round_half_up(r.score)),
+                "contribution": str(scoring.round_half_up(result.contribution(r))),
+                "shortfall": str(scoring.round_half_up(result.shortfall(r))),
+                "level": r.level,
+            }
+            for r in result.items
+        ],
+        "next_level": None
+        if gap is None
+        else {
+            "level": gap.level,
+            "min_score": str(gap.min_score),
+            "points_needed": str(gap.points_needed),
+            "scene_level": gap.scene_level,
+            "scenes_have": gap.scenes_have,
+            "scenes_needed": gap.scenes_needed,
+            "constraint_scenes_have": gap.constraint_scenes_have,
+            "constraint_scenes_needed": gap.constraint_scenes_needed,
+            "scene_upgrades_needed": gap.scene_upgrades_needed,
+            "scenes_to_raise": list(gap.scenes_to_raise),
+        },
+        "recommendations": [
+            {
+                "dimension": r.dimension,
+                "below": str(r.below),
+                "score": str(result.dimension_scores()[r.dimension]),
+                "text": r.text,
+                "text_en": r.text_en,
+            }
+            for r in result.recommendations
+        ],
+        "checks": [{"code": c.code, "message": c.message, "message_en": c.message_en} for c in result.checks],
+    }
+
+
+def plausibility_flags(*, assessment: Assessment, result: scoring.Result) -> list[dict[str, Any]]:
+    """Flags for reviewers (they never change the score), issue 3 point 6:
+
+    - a dimension more than 30 points from its industry's mean, when at least 10 other
+      enterprises of the industry have a current assessment;
+    - a total more than 25 points above the enterprise's previous accepted assessment;
+    - every declared check of the questionnaire that fires.
+    """
+    flags: list[dict[str, Any]] = []
+    enterprise = assessment.enterprise
+    peers = Assessment.objects.filter(
+        is_current=True, enterprise__industry_id=enterprise.industry_id
+    ).exclude(enterprise_id=enterprise.pk)
+    peer_count = peers.count()
+    if peer_count >= PEER_MINIMUM:
+        means = {
+            row["dimension"]: (row["total"] / row["n"], row["n"])
+            for row in DimensionScore.objects.filter(assessment__in=peers.values("pk"))
+            .values("dimension")
+            .annotate(total=Sum("score"), n=Count("pk"))
+        }
+        for dimension, score in result.dimension_scores().items():
+            if dimension not in means:
+                continue
+            mean, n = means[dimension]
+            mean = scoring.round_half_up(Decimal(mean))
+            if n >= PEER_MINIMUM and abs(score - mean) > DEVIATION_LIMIT:
+                flags.append(
+                    {
+                        "kind": "industry_deviation",
+                        "dimension": dimension,
+                        "score": str(score),
+                        "industry_mean": str(mean),
+                        "peers": n,
+                    }
+                )
+    previous = (
+        Assessment.objects.filter(enterprise=enterprise, status=Assessment.Status.ACCEPTED)
+        .exclude(pk=assessment.pk)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    if previous is not None and previous.score is not None and result.score - previous.score > JUMP_LIMIT:
+        flags.append(
+            {
+                "kind": "jump",
+                "previous": previous.pk,
+                "previous_score": str(previous.score),
+                "score": str(result.score),
+                "delta": str(result.score - previous.score),
+            }
+        )
+    flags.extend(
+        {"kind": "check", "code": c.code, "message": c.message, "message_en": c.message_en}
+        for c in result.checks
+    )
+    return flags
+
+
+@transaction.atomic
+def submit_assessment(*, by: AbstractBaseUser, assessment: Assessment) -> Assessment:
+    """Score and submit an open assessment; the scores are stored with it from then on.
+
+    Missing required applicable answers -> DomainError {"missing": [codes]}; not draft or
+    returned (e.g. a second submit at the same moment) -> StateConflict.
+    """
+    from assessments.selectors import definition_for
+
+    assessment = _lock(assessment)
+    if not assessment.is_open:
+        raise StateConflict(_("Only a draft or returned assessment can be submitted."))
+    definition = definition_for(assessment.questionnaire)
+    answers = scoring.answers_from_stored(definition, (a.as_dict() for a in assessment.answers.all()))
+    result = scoring.score(definition, answers)
+    if result.missing:
+        raise DomainError(errors={"missing": list(result.missing)})
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.score = result.score
+    assessment.level = result.level
+    assessment.submitted_at = timezone.now()
+    assessment.result = result_as_json(result)
+    assessment.flags = plausibility_flags(assessment=assessment, result=result)
+    assessment.save(
+        update_fields=["status", "score", "level", "submitted_at", "result", "flags", "updated_at"]
+    )
+    assessment.dimension_scores.all().delete()
+    DimensionScore.objects.bulk_create(
+        DimensionScore(assessment=assessment, dimension=code, score=value)
+        for code, value in result.dimension_scores().items()
+    )
+    assessment.item_scores.all().delete()
+    ItemScore.objects.bulk_create(
+        ItemScore(
+            assessment=assessment,
+            item=r.code,
+            dimension=r.dimension,
+            applicable=r.applicable,
+            points=r.points,
+            score=scoring.round_half_up(r.score, 6),
+            scene_level=r.level,
+        )
+        for r in result.items
+    )
+    return assessment
+
+
+def refresh_current_assessment(*, enterprise: Enterprise) -> Assessment | None:
+    """Mark the enterprise's latest accepted assessment (by submission time) as its current one."""
+    latest = (
+        Assessment.objects.filter(enterprise=enterprise, status=Assessment.Status.ACCEPTED)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    stale = Assessment.objects.filter(enterprise=enterprise, is_current=True)
+    if latest is not None:
+        stale = stale.exclude(pk=latest.pk)
+    stale.update(is_current=False)
+    if latest is not None and not latest.is_current:
+        Assessment.objects.filter(pk=latest.pk).update(is_current=True)
+        latest.is_current = True
+    return latest
+
+
+@transaction.atomic
+def review_assessment(
+    *,
+    by: AbstractBaseUser,
+    assessment: Assessment,
+    decision: str,
+    reason: str = "",
+    comment: str = "",
+) -> Assessment:
+    """Accept a submitted assessment, or return it with a reason code and a comment.
+
+    Only from submitted (else StateConflict). Accepting makes it the enterprise's current
+    assessment when it is the latest accepted one by submission time.
+    """
+    if decision not in Review.Decision.values:
+        raise DomainError(_("Choose accept or return."), field="decision")
+    comment = (comment or "").strip()
+    if decision == Review.Decision.RETURN:
+        errors = {}
+        if reason not in Review.Reason.values:
+            errors["reason"] = [
+                _("A returned assessment needs a reason: %(values)s.")
+                % {"values": ", ".join(Review.Reason.values)}
+            ]
+        if not comment:
+            errors["comment"] = [_("Explain to the enterprise what to correct.")]
+        if errors:
+            raise DomainError(errors=errors)
+    elif reason and reason not in Review.Reason.values:
+        raise DomainError(_("Unknown reason."), field="reason")
+    # Lock the enterprise first, then the assessment, as every path that moves is_current does.
+    Enterprise.objects.select_for_update().filter(pk=assessment.enterprise_id).first()
+    assessment = _lock(assessment)
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise StateConflict(_("Only a submitted assessment can be reviewed."))
+    Review.objects.create(
+        assessment=assessment,
+        decision=decision,
+        reason=reason or "",
+        comment=comment,
+        by=by,
+        at=timezone.now(),
+    )
+    if decision == Review.Decision.ACCEPT:
+        assessment.status = Assessment.Status.ACCEPTED
+        assessment.save(update_fields=["status", "updated_at"])
+        refresh_current_assessment(enterprise=assessment.enterprise)
+        assessment.refresh_from_db(fields=["is_current"])
+    else:
+        assessment.status = Assessment.Status.RETURNED
+        assessment.save(update_fields=["status", "updated_at"])
+    return assessment

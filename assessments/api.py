@@ -1,0 +1,367 @@
+"""HTTP API for questionnaires and assessments (API.md). Views validate and delegate to services."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments import scoring, selectors, services
+from assessments.models import Assessment, DimensionScore, Questionnaire, Review
+from enterprises.access import is_commission, is_member, manages
+from enterprises.models import Enterprise
+
+# --- questionnaires -----------------------------------------------------------------------------
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Questionnaire
+        fields = ["id", "code", "version", "sector", "title", "title_en", "status", "published_at"]
+        read_only_fields = fields
+
+
+class QuestionnaireFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Questionnaire.Status.choices, method="filter_status")
+
+    class Meta:
+        model = Questionnaire
+        fields = ["code", "sector", "status"]
+
+    def filter_status(self, queryset, name: str, value: str):
+        # Only the commission sees drafts; for everyone else the list stays the published one.
+        if value == Questionnaire.Status.DRAFT and not is_commission(self.request.user):
+            return queryset.none()
+        return queryset.filter(status=value)
+
+
+@extend_schema(tags=["questionnaires"])
+class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published questionnaires (anyone); the commission may list drafts with `?status=draft`."""
+
+    serializer_class = QuestionnaireSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = QuestionnaireFilter
+
+    def get_queryset(self):
+        queryset = Questionnaire.objects.order_by("code", "-version")
+        if self.action == "list" and "status" in self.request.query_params:
+            return queryset  # the filter decides (drafts for the commission only)
+        if is_commission(self.request.user) and self.action != "list":
+            return queryset
+        return queryset.filter(status=Questionnaire.Status.PUBLISHED)
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description=_("The document of QUESTIONNAIRES.md.")),
+            404: OpenApiResponse(description=_("Unknown, or a draft seen by anyone but the commission.")),
+        }
+    )
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(selectors.questionnaire_document(self.get_object()))
+
+
+# --- assessments --------------------------------------------------------------------------------
+
+
+class DimensionScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DimensionScore
+        fields = ["dimension", "score"]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Review
+        fields = ["decision", "reason", "comment", "by", "at"]
+        read_only_fields = fields
+
+
+class AnswerListField(serializers.ListField):
+    child = serializers.DictField()
+
+
+class AssessmentListSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    questionnaire_code = serializers.CharField(source="questionnaire.code", read_only=True)
+    questionnaire_version = serializers.IntegerField(source="questionnaire.version", read_only=True)
+    dimension_scores = DimensionScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "questionnaire",
+            "questionnaire_code",
+            "questionnaire_version",
+            "status",
+            "score",
+            "level",
+            "dimension_scores",
+            "submitted_at",
+            "is_current",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AssessmentSerializer(AssessmentListSerializer):
+    answers = serializers.SerializerMethodField()
+    reviews = ReviewSerializer(many=True, read_only=True)
+    missing = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
+
+    class Meta(AssessmentListSerializer.Meta):
+        fields = [
+            *AssessmentListSerializer.Meta.fields,
+            "answers",
+            "reviews",
+            "missing",
+            "flags",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AnswerListField())
+    def get_answers(self, obj: Assessment) -> list[dict]:
+        return [answer.as_dict() for answer in obj.answers.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    def get_missing(self, obj: Assessment) -> list[str] | None:
+        """Required applicable items still unanswered (open assessments only)."""
+        if not obj.is_open:
+            return None
+        definition = selectors.definition_for(obj.questionnaire)
+        answers = scoring.answers_from_stored(definition, (a.as_dict() for a in obj.answers.all()))
+        return list(scoring.score(definition, answers).missing)
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(), allow_null=True))
+    def get_flags(self, obj: Assessment) -> list[dict] | None:
+        """Plausibility flags, shown to reviewers (the park manager and the commission) only."""
+        request = self.context.get("request")
+        if request is None or not manages(request.user, obj.enterprise):
+            return None
+        return obj.flags
+
+
+class AssessmentCreateSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
+    questionnaire = serializers.PrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Outside one's scope reads exactly like absent (API.md).
+            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user).select_related(
+                "industry", "park"
+            )
+
+
+class AnswersSerializer(serializers.Serializer):
+    answers = serializers.ListField(child=serializers.JSONField(), allow_empty=True)
+
+
+class AnswersResponseSerializer(serializers.Serializer):
+    answers = AnswerListField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class SubmitResponseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=2)
+    level = serializers.IntegerField()
+    dimension_scores = DimensionScoreSerializer(many=True)
+    submitted_at = serializers.DateTimeField()
+
+
+class ReviewRequestSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Review.Decision.choices)
+    reason = serializers.ChoiceField(choices=Review.Reason.choices, required=False, allow_blank=True)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class AssessmentFilter(filters.FilterSet):
+    enterprise = filters.NumberFilter(field_name="enterprise_id")
+    status = filters.ChoiceFilter(choices=Assessment.Status.choices)
+    park = filters.CharFilter(field_name="enterprise__park__code")
+    questionnaire = filters.NumberFilter(field_name="questionnaire_id")
+
+    class Meta:
+        model = Assessment
+        fields = ["enterprise", "status", "park", "questionnaire"]
+
+
+ERRORS = {
+    401: OpenApiResponse(description=_("Not logged in.")),
+    403: OpenApiResponse(description=_("Visible, but not yours to do this.")),
+    404: OpenApiResponse(description=_("Outside your scope, or absent.")),
+}
+BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Invalid input, naming the field."))
+CONFLICT = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Not allowed in the assessment's state."))
+
+
+@extend_schema(tags=["assessments"])
+class AssessmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Assessments of the enterprises in the caller's scope.
+
+    Members create, answer and submit; the enterprise's park manager and the commission review.
+    """
+
+    filterset_class = AssessmentFilter
+
+    def get_queryset(self):
+        queryset = Assessment.objects.visible_to(self.request.user).select_related(
+            "enterprise", "questionnaire"
+        )
+        if self.action == "list":
+            return queryset.prefetch_related("dimension_scores").order_by("-created_at", "-pk")
+        return queryset.prefetch_related(
+            "dimension_scores", "answers", Prefetch("reviews", queryset=Review.objects.select_related("by"))
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return AssessmentListSerializer
+        if self.action == "create":
+            return AssessmentCreateSerializer
+        return AssessmentSerializer
+
+    def get_object(self) -> Assessment:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            pk = 0
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _detail(self, assessment: Assessment, *, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=assessment.pk)
+        return Response(AssessmentSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    def _require_member(self, assessment: Assessment) -> None:
+        if not is_member(self.request.user, assessment.enterprise):
+            raise PermissionDenied(_("Only the enterprise's members can answer and submit its assessment."))
+
+    @extend_schema(
+        request=AssessmentCreateSerializer,
+        responses={201: AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT, **ERRORS},
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enterprise = serializer.validated_data["enterprise"]
+        if not is_member(request.user, enterprise):
+            raise PermissionDenied(_("Only the enterprise's members can start its assessment."))
+        assessment = services.create_assessment(
+            by=request.user, enterprise=enterprise, questionnaire=serializer.validated_data["questionnaire"]
+        )
+        return self._detail(assessment, code=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: AssessmentListSerializer(many=True), 401: ERRORS[401]})
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: AssessmentSerializer, 401: ERRORS[401], 404: ERRORS[404]})
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=AnswersSerializer,
+        responses={200: AnswersResponseSerializer, 400: BAD_REQUEST, 409: CONFLICT, **ERRORS},
+    )
+    @action(detail=True, methods=["patch"])
+    def answers(self, request: Request, pk: str | None = None) -> Response:
+        """Merge answers (QUESTIONNAIRES.md shapes); all or nothing; members, draft or returned only."""
+        assessment = self.get_object()
+        self._require_member(assessment)
+        serializer = AnswersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.save_answers(
+            by=request.user, assessment=assessment, answers=serializer.validated_data["answers"]
+        )
+        fresh = self.get_queryset().get(pk=assessment.pk)
+        body = AssessmentSerializer(fresh, context=self.get_serializer_context()).data
+        return Response({"answers": body["answers"], "missing": body["missing"] or []})
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: SubmitResponseSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "Missing", {"missing": serializers.ListField(child=serializers.CharField())}
+                ),
+                description=_("Required items still unanswered."),
+            ),
+            409: CONFLICT,
+            **ERRORS,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Score and submit; the scores are stored with the assessment."""
+        assessment = self.get_object()
+        self._require_member(assessment)
+        assessment = services.submit_assessment(by=request.user, assessment=assessment)
+        return Response(
+            {
+                "id": assessment.pk,
+                "status": assessment.status,
+                "score": assessment.score,
+                "level": assessment.level,
+                "dimension_scores": DimensionScoreSerializer(
+                    assessment.dimension_scores.all(), many=True
+                ).data,
+                "submitted_at": assessment.submitted_at,
+            }
+        )
+
+    @extend_schema(
+        request=ReviewRequestSerializer,
+        responses={200: AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """Accept, or return with a reason code and a comment; the park manager or the commission."""
+        assessment = self.get_object()
+        if not manages(request.user, assessment.enterprise):
+            raise PermissionDenied(_("Only the enterprise's park manager or the commission can review."))
+        serializer = ReviewRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = services.review_assessment(
+            by=request.user, assessment=assessment, **serializer.validated_data
+        )
+        return self._detail(assessment)
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description=_("The report (see API.md).")),
+            409: OpenApiResponse(description=_("Not submitted yet.")),
+            **ERRORS,
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def report(self, request: Request, pk: str | None = None) -> Response:
+        """Score, level, dimension scores, contributions, next-level gap, recommendations, benchmarks."""
+        assessment = self.get_object()
+        if assessment.submitted_at is None:
+            return Response(
+                {"detail": _("The assessment has not been submitted yet.")}, status=status.HTTP_409_CONFLICT
+            )
+        return Response(selectors.build_report(assessment))

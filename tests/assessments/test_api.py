@@ -1,0 +1,497 @@
+"""The assessment API of API.md: access matrix, state transitions, answers, submit, review, report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from assessments.models import Answer, Assessment, Questionnaire
+from tests.assessments.conftest import STRONG, mini_document
+from tests.conftest import make_enterprise
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["member", "other_member", "manager", "other_manager", "commission", None]
+
+
+@pytest.fixture
+def as_(request, client_for):
+    """as_("member") -> an API client of that persona (None: anonymous)."""
+
+    def make(persona):
+        return client_for(request.getfixturevalue(persona) if persona else None)
+
+    return make
+
+
+@pytest.fixture
+def draft(enterprise, make_assessment):
+    return make_assessment(enterprise)
+
+
+@pytest.fixture
+def submitted(enterprise, make_assessment):
+    return make_assessment(enterprise, answers=STRONG, submit=True)
+
+
+def url(assessment, action=""):
+    return f"/api/v1/assessments/{assessment.pk}/" + (f"{action}/" if action else "")
+
+
+# --- questionnaires -----------------------------------------------------------------------------
+
+
+def test_questionnaires_list_published_to_anyone(api, mini, commission, member, client_for):
+    from assessments import services
+
+    draft = services.import_questionnaire(document=mini_document(version=2))
+    response = api.get("/api/v1/questionnaires/")
+    assert response.status_code == 200
+    listed = {(q["code"], q["version"], q["status"]) for q in response.json()["results"]}
+    assert ("mini", 1, "published") in listed and ("mini", 2, "draft") not in listed
+    assert {"manufacturing", "services"} <= {code for code, _v, _s in listed}
+    # Drafts: the commission only.
+    drafts = client_for(commission).get("/api/v1/questionnaires/?status=draft").json()["results"]
+    assert [q["id"] for q in drafts] == [draft.pk]
+    assert client_for(member).get("/api/v1/questionnaires/?status=draft").json()["results"] == []
+    assert api.get("/api/v1/questionnaires/?status=draft").json()["results"] == []
+
+
+def test_questionnaire_document(api, mini, commission, client_for):
+    from assessments import services
+
+    response = api.get(f"/api/v1/questionnaires/{mini.pk}/")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["id"] == mini.pk and document["status"] == "published"
+    assert {k: v for k, v in document.items() if k not in ("id", "status", "published_at")} == mini_document()
+    draft = services.import_questionnaire(document=mini_document(version=2))
+    assert api.get(f"/api/v1/questionnaires/{draft.pk}/").status_code == 404
+    assert client_for(commission).get(f"/api/v1/questionnaires/{draft.pk}/").status_code == 200
+    assert api.get("/api/v1/questionnaires/999999/").status_code == 404
+
+
+def test_questionnaires_are_read_only(client_for, commission, mini):
+    client = client_for(commission)
+    assert (
+        client.patch(f"/api/v1/questionnaires/{mini.pk}/", {"title": "x"}, format="json").status_code == 405
+    )
+    assert client.delete(f"/api/v1/questionnaires/{mini.pk}/").status_code == 405
+    assert client.post("/api/v1/questionnaires/", {}, format="json").status_code == 405
+
+
+# --- create ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("member", 201),
+        ("other_member", 400),  # the enterprise is outside its scope: reads as absent
+        ("manager", 403),
+        ("other_manager", 400),
+        ("commission", 403),
+        (None, 401),
+    ],
+)
+def test_create_access(as_, persona, code, enterprise, mini):
+    response = as_(persona).post(
+        "/api/v1/assessments/", {"enterprise": enterprise.pk, "questionnaire": mini.pk}, format="json"
+    )
+    assert response.status_code == code, response.content
+    if code == 201:
+        body = response.json()
+        assert body["status"] == "draft" and body["enterprise"] == enterprise.pk
+        assert body["score"] is None and body["level"] is None and body["dimension_scores"] == []
+        assert body["submitted_at"] is None and body["answers"] == [] and body["reviews"] == []
+    if code == 400:
+        assert "enterprise" in response.json()
+
+
+def test_create_refuses_a_second_open_assessment(client_for, member, enterprise, mini):
+    client = client_for(member)
+    body = {"enterprise": enterprise.pk, "questionnaire": mini.pk}
+    assert client.post("/api/v1/assessments/", body, format="json").status_code == 201
+    assert client.post("/api/v1/assessments/", body, format="json").status_code == 409
+    assert Assessment.objects.filter(enterprise=enterprise).count() == 1
+
+
+def test_create_needs_a_published_questionnaire_of_the_enterprise_sector(client_for, member, enterprise):
+    client = client_for(member)
+    services_q = Questionnaire.objects.get(code="services", status="published")
+    response = client.post(
+        "/api/v1/assessments/", {"enterprise": enterprise.pk, "questionnaire": services_q.pk}, format="json"
+    )
+    assert response.status_code == 400 and "questionnaire" in response.json()
+    from assessments import services
+
+    draft = services.import_questionnaire(document=mini_document(version=5))
+    response = client.post(
+        "/api/v1/assessments/", {"enterprise": enterprise.pk, "questionnaire": draft.pk}, format="json"
+    )
+    assert response.status_code == 400 and "questionnaire" in response.json()
+    assert not Assessment.objects.exists()
+
+
+# --- list and detail ------------------------------------------------------------------------------
+
+
+def test_list_is_scoped(as_, enterprise, other_enterprise, make_assessment):
+    mine = make_assessment(enterprise)
+    theirs = make_assessment(other_enterprise)
+    expected = {
+        "member": {mine.pk},
+        "other_member": {theirs.pk},
+        "manager": {mine.pk},
+        "other_manager": {theirs.pk},
+        "commission": {mine.pk, theirs.pk},
+    }
+    for persona, ids in expected.items():
+        response = as_(persona).get("/api/v1/assessments/")
+        assert response.status_code == 200
+        assert {a["id"] for a in response.json()["results"]} == ids, persona
+    assert as_(None).get("/api/v1/assessments/").status_code == 401
+
+
+def test_list_filters(as_, enterprise, other_enterprise, make_assessment, mini):
+    mine = make_assessment(enterprise, answers=STRONG, submit=True)
+    theirs = make_assessment(other_enterprise)
+    client = as_("commission")
+
+    def ids(query):
+        return {a["id"] for a in client.get(f"/api/v1/assessments/?{query}").json()["results"]}
+
+    assert ids(f"enterprise={enterprise.pk}") == {mine.pk}
+    assert ids("status=submitted") == {mine.pk}
+    assert ids("status=draft") == {theirs.pk}
+    assert ids("park=luquan") == {theirs.pk}
+    assert ids(f"questionnaire={mini.pk}") == {mine.pk, theirs.pk}
+    assert client.get("/api/v1/assessments/?status=bogus").status_code == 400
+
+
+def test_list_query_count_is_fixed(client_for, commission, make_assessment, django_assert_max_num_queries):
+    for _ in range(6):
+        make_assessment(
+            make_enterprise(member=None) if False else _enterprise_with_member(), answers=STRONG, submit=True
+        )
+    client = client_for(commission)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/assessments/")
+    assert response.json()["count"] == 6
+
+
+def _enterprise_with_member():
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username=f"m{Assessment.objects.count()}-{id(object())}")
+    return make_enterprise(member=user)
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("member", 200),
+        ("other_member", 404),
+        ("manager", 200),
+        ("other_manager", 404),
+        ("commission", 200),
+        (None, 401),
+    ],
+)
+def test_detail_access(as_, persona, code, draft):
+    assert as_(persona).get(url(draft)).status_code == code
+
+
+def test_detail_of_an_absent_assessment_is_404(as_):
+    assert as_("commission").get("/api/v1/assessments/999999/").status_code == 404
+    assert as_("commission").get("/api/v1/assessments/abc/").status_code == 404
+
+
+# --- answers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("member", 200),
+        ("other_member", 404),
+        ("manager", 403),
+        ("other_manager", 404),
+        ("commission", 403),
+        (None, 401),
+    ],
+)
+def test_answers_access(as_, persona, code, draft):
+    response = as_(persona).patch(
+        url(draft, "answers"), {"answers": [{"item": "F-SYS", "option": "b"}]}, format="json"
+    )
+    assert response.status_code == code
+    assert Answer.objects.filter(assessment=draft).count() == (1 if code == 200 else 0)
+
+
+def test_answers_merge_and_clear(client_for, member, draft):
+    client = client_for(member)
+    response = client.patch(
+        url(draft, "answers"),
+        {"answers": [{"item": "F-SYS", "option": "b"}, {"item": "F-NET", "options": ["a", "c"]}]},
+        format="json",
+    )
+    assert response.status_code == 200
+    response = client.patch(
+        url(draft, "answers"),
+        {"answers": [{"item": "F-SYS", "option": "c"}, {"item": "S1", "level": 2}]},
+        format="json",
+    )
+    body = response.json()
+    assert sorted(body["answers"], key=lambda a: a["item"]) == [
+        {"item": "F-NET", "options": ["a", "c"]},
+        {"item": "F-SYS", "option": "c"},
+        {"item": "S1", "level": 2},
+    ]
+    # F-SYS c makes F-CLOUD applicable; still open: F-DIG, F-CLOUD, S2-S4, M-PLAN.
+    assert body["missing"] == ["F-DIG", "F-CLOUD", "S2", "S3", "S4", "M-PLAN"]
+    response = client.patch(
+        url(draft, "answers"), {"answers": [{"item": "F-NET", "options": []}]}, format="json"
+    )
+    assert {a["item"] for a in response.json()["answers"]} == {"F-SYS", "S1"}
+    detail = client.get(url(draft)).json()
+    assert detail["missing"][0] == "F-NET"
+
+
+@pytest.mark.parametrize(
+    ("bad", "item"),
+    [
+        ({"item": "NOPE", "option": "a"}, "NOPE"),
+        ({"item": "F-SYS", "option": "zz"}, "F-SYS"),
+        ({"item": "F-NET", "options": ["none", "a"]}, "F-NET"),
+        ({"item": "F-DIG", "numerator": 5, "denominator": 4}, "F-DIG"),
+        ({"item": "S1", "level": 7}, "S1"),
+        ({"item": "F-SYS", "options": ["a"]}, "F-SYS"),
+    ],
+)
+def test_a_bad_answer_is_named_and_nothing_is_saved(client_for, member, draft, bad, item):
+    client = client_for(member)
+    client.patch(url(draft, "answers"), {"answers": [{"item": "M-PLAN", "option": "a"}]}, format="json")
+    response = client.patch(
+        url(draft, "answers"),
+        {"answers": [{"item": "F-SYS", "option": "b"}, bad, {"item": "M-PLAN", "option": "c"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["answers"]) == [item]
+    assert [(a.item, a.value) for a in Answer.objects.filter(assessment=draft)] == [
+        ("M-PLAN", {"option": "a"})
+    ]
+
+
+def test_answers_body_must_be_a_list(client_for, member, draft):
+    client = client_for(member)
+    assert client.patch(url(draft, "answers"), {"answers": "x"}, format="json").status_code == 400
+    assert client.patch(url(draft, "answers"), {}, format="json").status_code == 400
+    response = client.patch(url(draft, "answers"), {"answers": ["x"]}, format="json")
+    assert response.status_code == 400 and "answers" in response.json()
+
+
+def test_answers_only_while_open(client_for, member, submitted):
+    response = client_for(member).patch(
+        url(submitted, "answers"), {"answers": [{"item": "F-SYS", "option": "a"}]}, format="json"
+    )
+    assert response.status_code == 409
+
+
+# --- submit ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("member", 200),
+        ("other_member", 404),
+        ("manager", 403),
+        ("other_manager", 404),
+        ("commission", 403),
+        (None, 401),
+    ],
+)
+def test_submit_access(as_, persona, code, enterprise, make_assessment):
+    assessment = make_assessment(enterprise, answers=STRONG)
+    assert as_(persona).post(url(assessment, "submit")).status_code == code
+
+
+def test_submit_stores_hand_computed_scores(client_for, member, enterprise, make_assessment):
+    assessment = make_assessment(enterprise, answers=STRONG)
+    response = client_for(member).post(url(assessment, "submit"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "submitted"
+    assert Decimal(str(body["score"])) == Decimal("96.00") and body["level"] == 3
+    assert {d["dimension"]: Decimal(str(d["score"])) for d in body["dimension_scores"]} == {
+        "foundation": Decimal("93.33"),
+        "operation": Decimal("62.50"),
+        "management": Decimal("100.00"),
+        "outcome": Decimal("100.00"),
+    }
+    assessment.refresh_from_db()
+    assert assessment.score == Decimal("96.00") and assessment.submitted_at is not None
+    item_scores = {s.item: s.score for s in assessment.item_scores.all()}
+    assert item_scores["F-NET"] == Decimal("6") and item_scores["F-CLOUD"] == Decimal("6")
+
+
+def test_submit_names_missing_required_items(client_for, member, enterprise, make_assessment):
+    assessment = make_assessment(enterprise, answers=[{"item": "F-SYS", "option": "a"}])
+    response = client_for(member).post(url(assessment, "submit"))
+    assert response.status_code == 400
+    # F-SYS a: F-CLOUD does not apply; O-Q is optional.
+    assert response.json() == {"missing": ["F-NET", "F-DIG", "S1", "S2", "S3", "S4", "M-PLAN"]}
+    assessment.refresh_from_db()
+    assert assessment.status == "draft" and assessment.score is None
+
+
+def test_submit_twice_is_a_conflict(client_for, member, submitted):
+    assert client_for(member).post(url(submitted, "submit")).status_code == 409
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("member", 403),
+        ("other_member", 404),
+        ("manager", 200),
+        ("other_manager", 404),
+        ("commission", 200),
+        (None, 401),
+    ],
+)
+def test_review_access(as_, persona, code, submitted):
+    response = as_(persona).post(url(submitted, "review"), {"decision": "accept"}, format="json")
+    assert response.status_code == code
+    submitted.refresh_from_db()
+    assert submitted.status == ("accepted" if code == 200 else "submitted")
+
+
+def test_return_needs_a_reason_code_and_a_comment(client_for, manager, submitted):
+    client = client_for(manager)
+    response = client.post(url(submitted, "review"), {"decision": "return"}, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"reason", "comment"}
+    response = client.post(
+        url(submitted, "review"), {"decision": "return", "reason": "lazy", "comment": "x"}, format="json"
+    )
+    assert response.status_code == 400 and "reason" in response.json()
+    response = client.post(url(submitted, "review"), {"decision": "maybe"}, format="json")
+    assert response.status_code == 400 and "decision" in response.json()
+    response = client.post(
+        url(submitted, "review"),
+        {"decision": "return", "reason": "evidence_missing", "comment": "请补充设备台账。"},
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "returned"
+    assert body["reviews"][0]["decision"] == "return" and body["reviews"][0]["reason"] == "evidence_missing"
+    assert body["reviews"][0]["comment"] == "请补充设备台账。" and body["reviews"][0]["by"] == "manager"
+
+
+def test_review_only_from_submitted(
+    client_for, manager, commission, other_enterprise, make_assessment, submitted
+):
+    draft = make_assessment(other_enterprise)
+    assert (
+        client_for(commission).post(url(draft, "review"), {"decision": "accept"}, format="json").status_code
+        == 409
+    )
+    client = client_for(manager)
+    assert client.post(url(submitted, "review"), {"decision": "accept"}, format="json").status_code == 200
+    assert client.post(url(submitted, "review"), {"decision": "accept"}, format="json").status_code == 409
+    returned = {"decision": "return", "reason": "other", "comment": "x"}
+    assert client.post(url(submitted, "review"), returned, format="json").status_code == 409
+
+
+def test_the_whole_loop(client_for, member, manager, commission, enterprise, mini):
+    """draft -> submitted -> returned -> (answers) -> submitted -> accepted -> new draft -> ..."""
+    me, reviewer = client_for(member), client_for(manager)
+    created = me.post(
+        "/api/v1/assessments/", {"enterprise": enterprise.pk, "questionnaire": mini.pk}, format="json"
+    )
+    first = Assessment.objects.get(pk=created.json()["id"])
+    me.patch(url(first, "answers"), {"answers": STRONG}, format="json")
+    assert me.post(url(first, "submit")).status_code == 200
+    # Submitted is not open: answers are closed until it is returned.
+    assert (
+        me.patch(url(first, "answers"), {"answers": [{"item": "S4", "level": 1}]}, format="json").status_code
+        == 409
+    )
+    reviewer.post(
+        url(first, "review"),
+        {"decision": "return", "reason": "inconsistent", "comment": "S4?"},
+        format="json",
+    )
+    # While returned it is open: no second assessment.
+    again = me.post(
+        "/api/v1/assessments/", {"enterprise": enterprise.pk, "questionnaire": mini.pk}, format="json"
+    )
+    assert again.status_code == 409
+    assert (
+        me.patch(
+            url(first, "answers"), {"answers": [{"item": "O-Q", "option": "same"}]}, format="json"
+        ).status_code
+        == 200
+    )
+    resubmitted = me.post(url(first, "submit")).json()
+    assert Decimal(str(resubmitted["score"])) == Decimal("86.00")  # 43 of 50
+    assert reviewer.post(url(first, "review"), {"decision": "accept"}, format="json").status_code == 200
+    first.refresh_from_db()
+    assert first.status == "accepted" and first.is_current and first.score == Decimal("86.00")
+    # Re-assessment after acceptance.
+    second = me.post(
+        "/api/v1/assessments/", {"enterprise": enterprise.pk, "questionnaire": mini.pk}, format="json"
+    )
+    assert second.status_code == 201
+    second = Assessment.objects.get(pk=second.json()["id"])
+    me.patch(url(second, "answers"), {"answers": STRONG}, format="json")
+    me.post(url(second, "submit"))
+    first.refresh_from_db()
+    assert first.is_current  # still: the second is only submitted
+    client_for(commission).post(url(second, "review"), {"decision": "accept"}, format="json")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.is_current and not first.is_current
+    reviews = me.get(url(first)).json()["reviews"]
+    assert [r["decision"] for r in reviews] == ["return", "accept"]
+
+
+# --- flags and report -----------------------------------------------------------------------------
+
+
+def test_flags_are_shown_to_reviewers_only(
+    client_for, member, manager, commission, enterprise, make_assessment
+):
+    answers = [a for a in STRONG if a["item"] != "F-SYS"] + [{"item": "F-SYS", "option": "a"}]
+    assessment = make_assessment(enterprise, answers=answers, submit=True)
+    # F-SYS a ("no systems") with S1 at level 4: the declared check K-NOSYS fires.
+    for persona in (manager, commission):
+        flags = client_for(persona).get(url(assessment)).json()["flags"]
+        assert [f["code"] for f in flags if f["kind"] == "check"] == ["K-NOSYS"]
+    assert client_for(member).get(url(assessment)).json()["flags"] is None
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("member", 200),
+        ("other_member", 404),
+        ("manager", 200),
+        ("other_manager", 404),
+        ("commission", 200),
+        (None, 401),
+    ],
+)
+def test_report_access(as_, persona, code, submitted):
+    assert as_(persona).get(url(submitted, "report")).status_code == code
+
+
+def test_report_of_a_draft_is_a_conflict(client_for, member, draft):
+    assert client_for(member).get(url(draft, "report")).status_code == 409
