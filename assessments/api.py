@@ -79,7 +79,15 @@ class DimensionScoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+@extend_schema_field(
+    {"type": "string", "pattern": "^(accept|return)$", "description": "`accept` or `return`", "example": "accept"}
+)
+class ReviewDecisionField(serializers.ChoiceField):
+    """`decision` of cloud verification has other values: a pattern keeps the schema's enum names apart."""
+
+
+class AssessmentReviewSerializer(serializers.ModelSerializer):
+    decision = ReviewDecisionField(choices=Review.Decision.choices, read_only=True)
     by = serializers.CharField(source="by.username", read_only=True, default=None)
 
     class Meta:
@@ -120,7 +128,7 @@ class AssessmentListSerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(AssessmentListSerializer):
     answers = serializers.SerializerMethodField()
-    reviews = ReviewSerializer(many=True, read_only=True)
+    reviews = AssessmentReviewSerializer(many=True, read_only=True)
     missing = serializers.SerializerMethodField()
     flags = serializers.SerializerMethodField()
 
@@ -189,8 +197,8 @@ class SubmitResponseSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField()
 
 
-class ReviewRequestSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=Review.Decision.choices)
+class AssessmentReviewRequestSerializer(serializers.Serializer):
+    decision = ReviewDecisionField(choices=Review.Decision.choices)
     reason = serializers.ChoiceField(choices=Review.Reason.choices, required=False, allow_blank=True)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
@@ -333,7 +341,7 @@ class AssessmentViewSet(
         )
 
     @extend_schema(
-        request=ReviewRequestSerializer,
+        request=AssessmentReviewRequestSerializer,
         responses={200: AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT, **ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -342,7 +350,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         if not manages(request.user, assessment.enterprise):
             raise PermissionDenied(_("Only the enterprise's park manager or the commission can review."))
-        serializer = ReviewRequestSerializer(data=request.data)
+        serializer = AssessmentReviewRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.review_assessment(
             by=request.user, assessment=assessment, **serializer.validated_data
