@@ -15,3 +15,8 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/report/", views.assessment_report, name="assessment-report"),
 ]
+
+urlpatterns += [
+    path("assessments/<int:pk>/report.pdf", views.assessment_report_pdf, name="assessment-report-pdf"),
+    path("assessments/<int:pk>/review/", views.assessment_review, name="assessment-review"),
+]

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.models import Assessment, Review
-from config.errors import DomainError
+from assessments.models import Assessment, DimensionCode, Questionnaire, Review
+from config.errors import DomainError, StateConflict
 from enterprises.access import is_member, manages, member_enterprise_id
 
 
@@ -50,17 +52,41 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
     enterprise_id = member_enterprise_id(request.user)
     if enterprise_id is None:
         raise Http404
-    enterprise = Enterprise.objects.visible_to(request.user).get(pk=enterprise_id)
+    enterprise = Enterprise.objects.visible_to(request.user).select_related("industry").get(pk=enterprise_id)
+    questionnaire = (
+        Questionnaire.objects.filter(sector=enterprise.industry.sector, status=Questionnaire.Status.PUBLISHED)
+        .order_by("-published_at", "-version")
+        .first()
+    )
+    if questionnaire is None:
+        messages.error(request, _("No questionnaire is published for your sector yet."))
+        return redirect("home")
     try:
-        assessment = services.start_assessment(by=request.user, enterprise=enterprise)
+        assessment = services.create_assessment(
+            by=request.user, enterprise=enterprise, questionnaire=questionnaire
+        )
+    except StateConflict:
+        open_one = Assessment.objects.filter(
+            enterprise=enterprise, status__in=Assessment.OPEN_STATUSES
+        ).first()
+        if open_one is not None:
+            return redirect("assessment-fill", pk=open_one.pk)
+        return redirect("home")
     except DomainError as exc:
-        messages.error(request, " ".join(str(m) for msgs in exc.errors.values() for m in _as_list(msgs)))
+        messages.error(request, _refusal(exc))
         return redirect("home")
     return redirect("assessment-fill", pk=assessment.pk)
 
 
-def _as_list(messages_: object) -> list:
-    return messages_ if isinstance(messages_, list) else [messages_]
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        parts = []
+        for messages_ in exc.errors.values():
+            if isinstance(messages_, dict):
+                messages_ = [f"{key}: {' '.join(map(str, value))}" for key, value in messages_.items()]
+            parts.extend(str(m) for m in (messages_ if isinstance(messages_, list) else [messages_]))
+        return " ".join(parts)
+    return str(exc)
 
 
 @login_required
@@ -177,17 +203,228 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
     )
 
 
+def report_context(assessment: Assessment) -> dict:
+    """The report of `assessments.selectors.build_report`, prepared for the template and charts."""
+    from assessments.selectors import build_report
+    from config import charts
+    from enterprises.models import Enterprise
+    from parks.selectors import overview
+
+    english = (get_language() or "").startswith("en")
+    report = build_report(assessment)
+    enterprise = assessment.enterprise
+
+    def name(entry: dict, key: str = "name") -> str:
+        return (entry.get(f"{key}_en") if english else None) or entry.get(key) or ""
+
+    city_means = overview(Enterprise.objects.all())["dimension_means"]
+    dimensions = [
+        {
+            "code": d["dimension"],
+            "name": name(d),
+            "score": d["score"],
+            "city": city_means.get(d["dimension"]),
+        }
+        for d in report["dimension_scores"]
+    ]
+    dimension_names = {d["code"]: d["name"] for d in dimensions}
+    has_city = any(d["city"] is not None for d in dimensions)
+    radar_series = [charts.Series(_("This enterprise"), [d["score"] for d in dimensions], charts.BLUE)]
+    if has_city:
+        radar_series.append(
+            charts.Series(
+                _("City mean"), [d["city"] for d in dimensions], charts.GREY, dashed=True, fill=False
+            )
+        )
+
+    benchmark_labels = {
+        "park": _("Park mean"),
+        "industry": _("Industry mean"),
+        "sector": _("Sector mean"),
+        "city": _("City mean"),
+    }
+    benchmark_colors = {
+        "park": charts.ORANGE,
+        "industry": charts.GREEN,
+        "sector": charts.PURPLE,
+        "city": charts.GREY,
+    }
+    benchmarks = [
+        {"key": key, "label": benchmark_labels[key], **report["benchmarks"][key]}
+        for key in ("park", "industry", "sector", "city")
+        if key != "park" or enterprise.park_id
+    ]
+    bars = [charts.Bar(_("This enterprise"), report["score"], charts.BLUE, emphasis=True)]
+    for b in benchmarks:
+        note = ""
+        if b["percentile"] is not None:
+            note = _("P%(p)s · %(n)s ent.") % {"p": b["percentile"], "n": b["count"]}
+        bars.append(charts.Bar(b["label"], b["mean_score"], benchmark_colors[b["key"]], note=note))
+
+    items_by_dimension: dict[str, list] = {}
+    for item in report["items"]:
+        if not item["applicable"] or (item["kind"] != "scene" and not item["points"]):
+            continue  # unscored items (numbers, texts) contribute nothing
+        items_by_dimension.setdefault(item["dimension"], []).append(
+            {**item, "code": item["item"], "text": name(item, "text")}
+        )
+    contributions = [
+        {
+            "code": d["code"],
+            "name": d["name"],
+            "score": d["score"],
+            "items": items_by_dimension.get(d["code"], []),
+        }
+        for d in dimensions
+    ]
+    texts = {item["item"]: name(item, "text") for item in report["items"]}
+    gap = report["next_level"]
+    if gap:
+        gap = {
+            **gap,
+            "scenes_to_raise": [{"code": c, "text": texts.get(c, "")} for c in gap["scenes_to_raise"]],
+        }
+    history = [*report["history"], {"submitted_at": assessment.submitted_at, "score": assessment.score}]
+    history_svg = charts.line_chart(
+        [h["submitted_at"].astimezone().strftime("%Y-%m") if h["submitted_at"] else "" for h in history],
+        [charts.Series(_("Total score"), [h["score"] for h in history], charts.BLUE)],
+        label=_("Total score over time"),
+    )
+    city = report["benchmarks"]["city"]
+    last_return = (
+        assessment.reviews.filter(decision=Review.Decision.RETURN).order_by("-at", "-pk").first()
+        if assessment.status == Assessment.Status.RETURNED
+        else None
+    )
+    return {
+        "assessment": assessment,
+        "enterprise": enterprise,
+        "report": report,
+        "title": name(report["questionnaire"], "title"),
+        "score": report["score"],
+        "level": report["level"],
+        "city_percentile": city["percentile"],
+        "dimensions": dimensions,
+        "has_city_dimensions": has_city,
+        "radar_svg": charts.radar_chart(
+            [d["name"] for d in dimensions], radar_series, label=_("Dimension scores")
+        ),
+        "radar_legend": charts.legend(radar_series),
+        "benchmarks": benchmarks,
+        "benchmark_svg": charts.bar_chart(bars, label=_("Benchmarks")),
+        "gap": gap,
+        "recommendations": [
+            {"dimension_name": dimension_names.get(r["dimension"], r["dimension"]), "text": name(r, "text")}
+            for r in report["recommendations"]
+        ],
+        "contributions": contributions,
+        "history": history,
+        "history_svg": history_svg,
+        "reviews": list(assessment.reviews.select_related("by").order_by("at", "pk")),
+        "last_return": last_return,
+    }
+
+
+def flag_texts(assessment: Assessment) -> list[str]:
+    """Plausibility flags in words, for reviewers."""
+    english = (get_language() or "").startswith("en")
+    names = dict(DimensionCode.choices)
+    texts = []
+    for flag in assessment.flags or []:
+        kind = flag.get("kind")
+        if kind == "industry_deviation":
+            texts.append(
+                _(
+                    "%(dimension)s: %(score)s, more than 30 points from the industry mean %(mean)s (%(n)s peers)."
+                )
+                % {
+                    "dimension": names.get(flag.get("dimension"), flag.get("dimension")),
+                    "score": flag.get("score"),
+                    "mean": flag.get("industry_mean"),
+                    "n": flag.get("peers"),
+                }
+            )
+        elif kind == "jump":
+            texts.append(
+                _("Total %(score)s is %(delta)s points above the previous accepted %(previous)s.")
+                % {
+                    "score": flag.get("score"),
+                    "delta": flag.get("delta"),
+                    "previous": flag.get("previous_score"),
+                }
+            )
+        else:
+            texts.append((flag.get("message_en") if english else None) or flag.get("message") or str(flag))
+    return texts
+
+
+def _submitted_assessment(request: HttpRequest, pk: int) -> Assessment:
+    assessment = get_assessment_for_user(request.user, pk)
+    if assessment.submitted_at is None:
+        raise Http404
+    return assessment
+
+
 @login_required
 def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report of a submitted assessment; managers also find the review form here."""
-    from assessments.report_context import report_context
+    """The report of a submitted assessment; reviewers also find the review form here."""
+    assessment = get_assessment_for_user(request.user, pk)
+    if assessment.submitted_at is None:
+        if is_member(request.user, assessment.enterprise):
+            return redirect("assessment-fill", pk=assessment.pk)
+        messages.info(request, _("This assessment has not been submitted yet: there is no report."))
+        return redirect("home")
+    context = report_context(assessment)
+    member = is_member(request.user, assessment.enterprise)
+    context["is_member"] = member
+    context["can_review"] = (
+        assessment.status == Assessment.Status.SUBMITTED
+        and not member
+        and manages(request.user, assessment.enterprise)
+    )
+    if context["can_review"]:
+        context["flags"] = flag_texts(assessment)
+        context["reasons"] = Review.Reason.choices
+    return render(request, "assessments/report.html", context)
+
+
+@login_required
+def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a PDF download (the same content as the page)."""
+    from assessments.pdf import report_pdf
+
+    assessment = _submitted_assessment(request, pk)
+    pdf = report_pdf(request, report_context(assessment))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}-report.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept, or return with a reason and comment (the enterprise's park manager or the commission)."""
+    from assessments import services
 
     assessment = get_assessment_for_user(request.user, pk)
-    if assessment.is_open and assessment.submitted_at is None:
-        return redirect("assessment-fill", pk=assessment.pk)
-    context = report_context(assessment)
-    context["can_review"] = assessment.status == Assessment.Status.SUBMITTED and manages(
-        request.user, assessment.enterprise
-    )
-    context["reasons"] = Review.Reason.choices
-    return render(request, "assessments/report.html", context)
+    if not manages(request.user, assessment.enterprise) or is_member(request.user, assessment.enterprise):
+        raise PermissionDenied
+    try:
+        assessment = services.review_assessment(
+            by=request.user,
+            assessment=assessment,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except DomainError as exc:  # StateConflict included
+        messages.error(request, _refusal(exc))
+    else:
+        if assessment.status == Assessment.Status.ACCEPTED:
+            messages.success(request, _("Accepted: the result now counts in the statistics."))
+        else:
+            messages.success(request, _("Returned to the enterprise with your reason."))
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("assessment-report", pk=assessment.pk)

@@ -119,11 +119,13 @@ def radar_chart(
     With fewer than three axes the polygon degenerates; the chart still draws the axes and points.
     """
     n = len(axes)
-    svg = _Svg(size, size, label or " / ".join(axes))
+    # Wider than tall: the labels at the left and right axes need the room.
+    width = size + 120
+    svg = _Svg(width, size, label or " / ".join(axes))
     if n == 0:
         return svg.render()
-    cx = cy = size / 2
-    radius = size / 2 - 70  # room for the labels
+    cx, cy = width / 2, size / 2
+    radius = size / 2 - 44
     top = float(max_value) or 1.0
 
     def point(i: int, fraction: float) -> tuple[float, float]:
@@ -140,7 +142,7 @@ def radar_chart(
         svg.add(
             f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{AXIS}" stroke-width="1"/>'
         )
-        lx, ly = point(i, 1.16)
+        lx, ly = point(i, 1.1)
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
         svg.add(_text(lx, ly, name, anchor=anchor, size=13, weight="bold"))
     for s in series:
@@ -273,7 +275,7 @@ def line_chart(
     `target` draws a dashed horizontal line (a goal) labelled `target_label`.
     """
     svg = _Svg(width, height, label or " / ".join(s.name for s in series))
-    left, right, top_pad, bottom = 40, 16, 18, 34
+    left, right, top_pad, bottom = 44, 34, 22, 34
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     all_values = [_f(v) for s in series for v in s.values if v is not None]
     if target is not None:

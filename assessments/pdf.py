@@ -1,0 +1,59 @@
+"""The report as a PDF: WeasyPrint renders the same report template as the page.
+
+Chinese text needs a CJK font inside the PDF. The stylesheet names the families explicitly:
+"Noto Sans CJK SC" (Debian's fonts-noto-cjk, which .ci/run installs) first, then "Noto Sans SC",
+which the project itself provides through the PyPI package `pylopdf-fonts-zh-cn` (Noto Sans SC,
+SIL OFL 1.1, in requirements.txt) and declares here with @font-face, so that a machine set up by
+`make run` alone renders Chinese too. WeasyPrint embeds the subset of glyphs used.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+PDF_FONT_FAMILY = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
+)
+
+
+def bundled_cjk_font() -> Path | None:
+    """The Noto Sans SC file shipped by the `pylopdf-fonts-zh-cn` package, if installed."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:  # pragma: no cover - the package is a runtime requirement
+        return None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    return path if path.exists() else None
+
+
+@lru_cache(maxsize=1)
+def pdf_stylesheet() -> str:
+    """The PDF stylesheet: @font-face for the bundled font, then static/css/report-pdf.css."""
+    font = bundled_cjk_font()
+    face = f'@font-face {{ font-family: "Noto Sans SC"; src: url("{font.as_uri()}"); }}\n' if font else ""
+    css_path = finders.find("css/report-pdf.css")
+    css = Path(css_path).read_text(encoding="utf-8") if css_path else ""
+    return face + css.replace("var(--pdf-font)", PDF_FONT_FAMILY)
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render an HTML document to PDF bytes with the report stylesheet and its fonts."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheet = CSS(string=pdf_stylesheet(), font_config=fonts)
+    document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR))
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+def report_pdf(request: HttpRequest | None, context: dict) -> bytes:
+    """The report of an assessment as a PDF, from the same template body as the report page."""
+    html = render_to_string("assessments/report_pdf.html", context, request=request)
+    return render_pdf(html)
