@@ -1,6 +1,7 @@
 """Credit codes (DOMAIN.md section 2): the pure module and the API's answers."""
 
 import pytest
+from django.utils import translation
 
 from enterprises.credit_codes import (
     InvalidCreditCode,
@@ -67,7 +68,8 @@ def test_organisation_check_character(body, expected):
     ],
 )
 def test_invalid_codes_say_what_is_wrong(raw, fragment):
-    with pytest.raises(InvalidCreditCode) as excinfo:
+    # The fragments are English; Chinese (the default) has its own translations.
+    with translation.override("en"), pytest.raises(InvalidCreditCode) as excinfo:
         check_credit_code(raw)
     assert fragment in str(excinfo.value)
 
