@@ -110,3 +110,9 @@ def test_api_stores_normalised_and_refuses_duplicates(client_for, make_user):
     )
     assert again.status_code == 400
     assert VALID in again.json()["credit_code"][0]
+
+
+def test_messages_are_in_chinese_by_default():
+    with pytest.raises(InvalidCreditCode) as excinfo:
+        check_credit_code("91110000600037341M")
+    assert str(excinfo.value) == "最后一位（校验码）应为 L，而不是 M。"
