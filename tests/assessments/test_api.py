@@ -495,3 +495,19 @@ def test_report_access(as_, persona, code, submitted):
 
 def test_report_of_a_draft_is_a_conflict(client_for, member, draft):
     assert client_for(member).get(url(draft, "report")).status_code == 409
+
+
+def test_messages_are_in_chinese_by_default(client_for, member, manager, draft):
+    response = client_for(manager).post(url(draft, "review"), {"decision": "accept"}, format="json")
+    assert response.status_code == 409 and response.json()["detail"] == "只有已提交的评测才能审核。"
+    response = client_for(member).patch(
+        url(draft, "answers"), {"answers": [{"item": "F-SYS", "option": "zz"}]}, format="json"
+    )
+    assert response.json() == {"answers": {"F-SYS": ["不存在的选项“zz”。"]}}
+    english = client_for(member).patch(
+        url(draft, "answers"),
+        {"answers": [{"item": "F-SYS", "option": "zz"}]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert english.json() == {"answers": {"F-SYS": ["Unknown option “zz”."]}}
