@@ -14,8 +14,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 PDF_FONT_FAMILY = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
@@ -57,3 +65,57 @@ def report_pdf(request: HttpRequest | None, context: dict) -> bytes:
     """The report of an assessment as a PDF, from the same template body as the report page."""
     html = render_to_string("assessments/report_pdf.html", context, request=request)
     return render_pdf(html)
+
+
+# --- GET /api/v1/assessments/{id}/report.pdf ----------------------------------------------------
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets clients ask for application/pdf; the PDF itself is returned as a plain response."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return data if isinstance(data, bytes) else JSONRenderer().render(data)
+
+
+class ReportPdfView(APIView):
+    """The assessment's report as a PDF: the content of the report page, rendered by WeasyPrint."""
+
+    renderer_classes = [PdfRenderer, JSONRenderer]
+
+    @extend_schema(
+        operation_id="assessments_report_pdf",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("The report as a PDF.")
+            ),
+            401: OpenApiResponse(description=_("Not logged in.")),
+            404: OpenApiResponse(description=_("Outside your scope, or absent.")),
+            409: OpenApiResponse(description=_("Not submitted yet.")),
+        },
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        from assessments.views import get_assessment_for_user, report_context
+
+        assessment = get_assessment_for_user(request.user, pk)
+        if assessment.submitted_at is None:
+            return Response(
+                {"detail": _("The assessment has not been submitted yet.")},
+                status=status.HTTP_409_CONFLICT,
+                content_type="application/json",
+            )
+        pdf = report_pdf(request._request, report_context(assessment))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}-report.pdf"'
+        return response
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Errors are JSON (API.md), whatever the client asked for.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response

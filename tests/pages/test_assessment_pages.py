@@ -193,3 +193,32 @@ def test_pdf_text_has_name_and_chinese_dimension_names(member, enterprise, tmp_p
     assert enterprise.name in text
     for name in ("数字化基础", "数字化经营", "数字化管理", "数字化成效"):
         assert name in text, name
+
+
+def test_report_pdf_api_access_matrix(
+    api, client_for, member, enterprise, other_member, other_enterprise, manager, other_manager, commission
+):
+    assessment = submitted(member, enterprise)
+    url = f"/api/v1/assessments/{assessment.pk}/report.pdf"
+    assert api.get(url).status_code == 401
+    for user, expected in [
+        (member, 200),
+        (manager, 200),
+        (commission, 200),
+        (other_member, 404),
+        (other_manager, 404),
+    ]:
+        response = client_for(user).get(url)
+        assert response.status_code == expected, (user, response.status_code)
+        if expected == 200:
+            assert response["Content-Type"] == "application/pdf"
+            assert response.content.startswith(b"%PDF-")
+        else:
+            assert response["Content-Type"].startswith("application/json")
+    assert client_for(member).get("/api/v1/assessments/999999/report.pdf").status_code == 404
+
+
+def test_report_pdf_api_is_409_before_submission(client_for, member, enterprise):
+    assessment = start(client_as(member))
+    response = client_for(member).get(f"/api/v1/assessments/{assessment.pk}/report.pdf")
+    assert response.status_code == 409
