@@ -48,7 +48,8 @@
 
   /* ---- known answers: the server's, overlaid by what is queued ---- */
   var answers = {};
-  serverAnswers.forEach(function (a) { answers[a.item] = a; });
+  var saved = {};  // what the server has acknowledged, by item
+  serverAnswers.forEach(function (a) { answers[a.item] = a; saved[a.item] = JSON.stringify(a); });
   var pending = readQueue();
   Object.keys(pending).forEach(function (code) { answers[code] = pending[code]; });
 
@@ -169,6 +170,10 @@
     if (problem) { return; }
     answers[code] = answer;
     var queue = readQueue();
+    if (!queue[code] && saved[code] === JSON.stringify(answer)) {
+      refresh();
+      return;  // nothing new to send
+    }
     queue[code] = answer;
     writeQueue(queue);
     refresh();
@@ -221,6 +226,7 @@
         if (response.ok) {
           // Drop what was saved, unless it changed again while the request was out.
           sent.forEach(function (a) {
+            saved[a.item] = JSON.stringify(a);
             if (latest[a.item] && JSON.stringify(latest[a.item]) === JSON.stringify(a)) { delete latest[a.item]; }
             showItemError(a.item, "");
           });
@@ -307,6 +313,7 @@
     if (!box) { return; }
     var code = box.dataset.item;
     var input = event.target;
+    window.clearTimeout(debounceTimers[code]);
     if (itemByCode[code].kind === "multi" && input.checked) {
       // An exclusive option ("none") is chosen alone.
       var exclusive = input.dataset.exclusive === "true";
