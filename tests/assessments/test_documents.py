@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from assessments import services
 from assessments.documents import validate_document
@@ -19,6 +20,13 @@ from config.errors import DomainError, StateConflict
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.json"
 MINI = json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages are asserted in English here (Chinese is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def mini(**changes) -> dict:
