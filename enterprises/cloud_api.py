@@ -9,7 +9,6 @@ An `enterprise` in a POST body that the caller cannot see is answered 400 on `en
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -288,7 +287,7 @@ class AnyMediaRenderer(BaseRenderer):
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        return json.dumps(data).encode() if data is not None else b""
+        return JSONRenderer().render(data, renderer_context=renderer_context) if data is not None else b""
 
 
 @extend_schema_view(

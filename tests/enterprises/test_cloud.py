@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import CloudAdoption
 from parks.models import Park
-from tests.conftest import make_enterprise
+from tests.conftest import make_enterprise, needs_postgres
 from tests.enterprises.cloud_factories import make_adoption
 
 pytestmark = pytest.mark.django_db
@@ -466,3 +466,54 @@ def test_on_cloud_through_the_api_follows_verification(client_for, member, manag
     assert not Enterprise.objects.filter(on_cloud_q(as_of), pk=enterprise.pk).exists()
     client_for(manager).post(f"{URL}{created['id']}/verify/", {"decision": "verified"}, format="json")
     assert Enterprise.objects.filter(on_cloud_q(as_of), pk=enterprise.pk).exists()
+
+
+# --- concurrency (PostgreSQL: row locks) --------------------------------------------------------
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_at_once_one_wins_the_other_conflicts(reference_data, django_user_model):
+    import threading
+
+    from django.contrib.auth.models import Group
+    from django.db import connections
+
+    from config.errors import StateConflict
+    from enterprises import services
+
+    reviewer = django_user_model.objects.create_user("park-reviewer")
+    Park.objects.get(code="zhengding").managers.add(reviewer)
+    commission = django_user_model.objects.create_user("city-reviewer", is_staff=True)
+    commission.groups.add(Group.objects.get(name="commission"))
+    adoption = make_adoption(make_enterprise(), status="pending")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def review(user, decision: str, comment: str) -> None:
+        try:
+            barrier.wait()
+            services.review_cloud_adoption(
+                by=user,
+                adoption=CloudAdoption.objects.get(pk=adoption.pk),
+                decision=decision,
+                comment=comment,
+            )
+            outcomes.append("ok")
+        except StateConflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=review, args=(reviewer, "verified", "")),
+        threading.Thread(target=review, args=(commission, "rejected", "材料不全")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    adoption.refresh_from_db()
+    assert adoption.status in {"verified", "rejected"}
+    assert adoption.reviewed_by is not None
