@@ -37,9 +37,7 @@ class QuestionnaireFilter(filters.FilterSet):
         fields = ["code", "sector", "status"]
 
     def filter_status(self, queryset, name: str, value: str):
-        # Only the commission sees drafts; for everyone else the list stays the published one.
-        if value == Questionnaire.Status.DRAFT and not is_commission(self.request.user):
-            return queryset.none()
+        # The view's queryset already holds only published versions for anyone but the commission.
         return queryset.filter(status=value)
 
 
@@ -53,11 +51,11 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = Questionnaire.objects.order_by("code", "-version")
-        if self.action == "list" and "status" in self.request.query_params:
-            return queryset  # the filter decides (drafts for the commission only)
-        if is_commission(self.request.user) and self.action != "list":
-            return queryset
-        return queryset.filter(status=Questionnaire.Status.PUBLISHED)
+        if not is_commission(self.request.user):
+            return queryset.filter(status=Questionnaire.Status.PUBLISHED)
+        if self.action == "list" and not self.request.query_params.get("status"):
+            return queryset.filter(status=Questionnaire.Status.PUBLISHED)  # drafts on request
+        return queryset
 
     @extend_schema(
         responses={
@@ -80,7 +78,12 @@ class DimensionScoreSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_field(
-    {"type": "string", "pattern": "^(accept|return)$", "description": "`accept` or `return`", "example": "accept"}
+    {
+        "type": "string",
+        "pattern": "^(accept|return)$",
+        "description": "`accept` or `return`",
+        "example": "accept",
+    }
 )
 class ReviewDecisionField(serializers.ChoiceField):
     """`decision` of cloud verification has other values: a pattern keeps the schema's enum names apart."""

@@ -511,3 +511,55 @@ def test_messages_are_in_chinese_by_default(client_for, member, manager, draft):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert english.json() == {"answers": {"F-SYS": ["Unknown option “zz”."]}}
+
+
+def test_an_empty_status_filter_shows_no_drafts(api, mini):
+    from assessments import services
+
+    services.import_questionnaire(document=mini_document(version=7))
+    listed = api.get("/api/v1/questionnaires/?status=").json()["results"]
+    assert all(q["status"] == "published" for q in listed)
+
+
+def _in_state(state, enterprise, make_assessment, manager):
+    from assessments import services
+
+    assessment = make_assessment(enterprise, answers=STRONG, submit=state != "draft")
+    if state == "returned":
+        services.review_assessment(
+            by=manager, assessment=assessment, decision="return", reason="incomplete", comment="补充"
+        )
+    if state == "accepted":
+        services.review_assessment(by=manager, assessment=assessment, decision="accept")
+    assessment.refresh_from_db()
+    assert assessment.status == state
+    return assessment
+
+
+ACCEPT = {"decision": "accept"}
+RETURN = {"decision": "return", "reason": "other", "comment": "请核实"}
+
+
+@pytest.mark.parametrize(
+    ("state", "answers", "submit", "accept", "return_"),
+    [
+        ("draft", 200, 200, 409, 409),
+        ("submitted", 409, 409, 200, 200),
+        ("returned", 200, 200, 409, 409),
+        ("accepted", 409, 409, 409, 409),
+    ],
+)
+def test_state_transitions(
+    client_for, member, manager, enterprise, make_assessment, state, answers, submit, accept, return_
+):
+    me, reviewer = client_for(member), client_for(manager)
+    fresh = _in_state(state, enterprise, make_assessment, manager)
+    assert (
+        me.patch(url(fresh, "answers"), {"answers": [{"item": "S4", "level": 2}]}, format="json").status_code
+        == answers
+    )
+    assert me.post(url(fresh, "submit")).status_code == submit
+    Assessment.objects.filter(pk=fresh.pk).update(status=state)  # back to the state under test
+    assert reviewer.post(url(fresh, "review"), ACCEPT, format="json").status_code == accept
+    Assessment.objects.filter(pk=fresh.pk).update(status=state, is_current=False)
+    assert reviewer.post(url(fresh, "review"), RETURN, format="json").status_code == return_
