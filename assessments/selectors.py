@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, Sum, Value
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 
 from assessments import scoring
 from assessments.models import Assessment, AssessmentQuerySet, Dimension, Item, Questionnaire
@@ -318,3 +318,40 @@ def build_report(assessment: Assessment) -> dict[str, Any]:
             for earlier in history
         ],
     }
+
+
+def with_current_assessment(enterprises: QuerySet) -> QuerySet:
+    """Annotate an Enterprise queryset with its current assessment, in the same query.
+
+    Adds `current_assessment_id`, `current_score`, `current_level`, `current_submitted_at`
+    (all null without a current assessment); filter a level with `current_level=n`.
+    """
+    current = Assessment.objects.filter(enterprise=OuterRef("pk"), is_current=True)
+    return enterprises.annotate(
+        current_assessment_id=Subquery(current.values("pk")[:1]),
+        current_score=Subquery(current.values("score")[:1]),
+        current_level=Subquery(current.values("level")[:1]),
+        current_submitted_at=Subquery(current.values("submitted_at")[:1]),
+    )
+
+
+def current_assessment_summary(enterprise: Any) -> dict[str, Any] | None:
+    """`{"id", "score", "level", "submitted_at"}` of the enterprise's current assessment, or None.
+
+    Uses the annotations of `with_current_assessment` when present (no extra query).
+    """
+    if hasattr(enterprise, "current_assessment_id"):
+        if enterprise.current_assessment_id is None:
+            return None
+        return {
+            "id": enterprise.current_assessment_id,
+            "score": enterprise.current_score,
+            "level": enterprise.current_level,
+            "submitted_at": enterprise.current_submitted_at,
+        }
+    row = (
+        Assessment.objects.filter(enterprise=enterprise, is_current=True)
+        .values("id", "score", "level", "submitted_at")
+        .first()
+    )
+    return row

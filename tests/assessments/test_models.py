@@ -50,3 +50,34 @@ def test_current_assessments_and_scope(
     assert set(Assessment.objects.visible_to(manager).current()) == {mine}
     assert set(Assessment.objects.visible_to(other_manager).current()) == {theirs}
     assert set(Assessment.objects.visible_to(commission).current()) == {mine, theirs}
+
+
+def test_with_current_assessment_annotates_enterprises(enterprise, other_enterprise, questionnaire):
+    from decimal import Decimal
+
+    from assessments.selectors import current_assessment_summary, with_current_assessment
+    from enterprises.models import Enterprise
+
+    mine = Assessment.objects.create(
+        enterprise=enterprise,
+        questionnaire=questionnaire,
+        status="accepted",
+        is_current=True,
+        score=Decimal("61.5"),
+        level=3,
+    )
+    rows = {
+        e.pk: e
+        for e in with_current_assessment(
+            Enterprise.objects.filter(pk__in=[enterprise.pk, other_enterprise.pk])
+        )
+    }
+    assert current_assessment_summary(rows[enterprise.pk]) == {
+        "id": mine.pk,
+        "score": Decimal("61.50"),
+        "level": 3,
+        "submitted_at": None,
+    }
+    assert current_assessment_summary(rows[other_enterprise.pk]) is None
+    assert current_assessment_summary(enterprise)["id"] == mine.pk
+    assert list(with_current_assessment(Enterprise.objects.all()).filter(current_level=3)) == [enterprise]
