@@ -35,6 +35,7 @@ from assessments.models import (
 from assessments.scoring import AnswerError, to_decimal
 from config.errors import DomainError, StateConflict
 from enterprises.models import Enterprise
+from parks.cache import invalidate_statistics
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -476,6 +477,7 @@ def submit_assessment(*, by: AbstractBaseUser, assessment: Assessment) -> Assess
         )
         for r in result.items
     )
+    transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))  # pending_review moved
     return assessment
 
 
@@ -544,7 +546,9 @@ def review_assessment(
         assessment.save(update_fields=["status", "updated_at"])
         refresh_current_assessment(enterprise=assessment.enterprise)
         assessment.refresh_from_db(fields=["is_current"])
+        transaction.on_commit(invalidate_statistics)  # the figures moved: drop cached statistics
     else:
         assessment.status = Assessment.Status.RETURNED
         assessment.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))  # pending_review moved
     return assessment

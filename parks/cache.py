@@ -30,13 +30,15 @@ def statistics_version() -> str:
     return version
 
 
-def invalidate_statistics() -> None:
-    """Forget every cached statistic and refresh today's snapshots in the background.
+def invalidate_statistics(*, refresh_snapshots: bool = True) -> None:
+    """Forget every cached statistic and (by default) refresh today's snapshots in the background.
 
     Call it after the change has committed: `transaction.on_commit(invalidate_statistics)`
-    (the assessments service on acceptance, the cloud service on verification).
+    (the assessments service on acceptance and submission, the cloud service on verification).
     """
     cache.set(VERSION_KEY, uuid.uuid4().hex[:12], timeout=None)
+    if not refresh_snapshots:
+        return
     from celery import current_app
 
     # Inline (eager) Celery would run the snapshot inside the reviewer's request; the daily

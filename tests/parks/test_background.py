@@ -258,3 +258,94 @@ def test_real_worker_a_verification_changes_the_next_statistics(worker, make_use
             goal__code="cloud-enterprises-2022-zhengding", date=today, value=1
         ).exists()
     )
+
+
+# --- end to end through the assessments API -----------------------------------------------------
+
+
+def _questionnaire():
+    from assessments import services
+    from assessments.models import Questionnaire
+    from tests.assessments.conftest import mini_document
+
+    existing = Questionnaire.objects.filter(code="mini", version=1).first()
+    return existing or services.import_questionnaire(document=mini_document(), publish=True)
+
+
+def _submit_and_accept(member, manager, enterprise, client_for) -> tuple[int, int]:
+    """Create, answer and submit an assessment as the member, accept it as the manager."""
+    from tests.assessments.conftest import STRONG
+
+    questionnaire = _questionnaire()
+    as_member = client_for(member)
+    created = as_member.post(
+        "/api/v1/assessments/",
+        {"enterprise": enterprise.pk, "questionnaire": questionnaire.pk},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert (
+        as_member.patch(f"/api/v1/assessments/{pk}/answers/", {"answers": STRONG}, format="json").status_code
+        == 200
+    )
+    submitted = as_member.post(f"/api/v1/assessments/{pk}/submit/")
+    accepted = client_for(manager).post(
+        f"/api/v1/assessments/{pk}/review/", {"decision": "accept"}, format="json"
+    )
+    return submitted.status_code, accepted.status_code
+
+
+@pytest.mark.django_db
+def test_with_redis_down_submit_accept_and_statistics_answer_2xx(
+    enterprise, member, manager, client_for, django_capture_on_commit_callbacks
+):
+    with override_settings(CACHES=DEAD_CACHE), broker_at(CLOSED):
+        stats = client_for(manager)
+        assert stats.get("/api/v1/stats/overview/").json()["assessed"] == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            submitted, accepted = _submit_and_accept(member, manager, enterprise, client_for)
+        assert (submitted, accepted) == (200, 200)
+        after = stats.get("/api/v1/stats/overview/")
+        assert after.status_code == 200
+        assert after.json()["assessed"] == 1 and after.json()["mean_score"] == 96.0
+    # The acceptance's snapshot refresh could not be queued: it waits in the outbox.
+    assert (
+        OutboxMessage.objects.filter(task="parks.tasks.record_snapshots", sent_at__isnull=True).count() == 1
+    )
+
+
+@pytest.mark.django_db
+def test_an_acceptance_invalidates_the_cached_statistics(
+    enterprise, member, manager, client_for, django_capture_on_commit_callbacks
+):
+    stats = client_for(manager)
+    assert stats.get("/api/v1/stats/overview/").json()["pending_review"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _submit_and_accept(member, manager, enterprise, client_for) == (200, 200)
+    body = stats.get("/api/v1/stats/overview/").json()
+    assert (body["assessed"], body["pending_review"], body["level_distribution"]["3"]) == (1, 0, 1)
+
+
+@needs_redis
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_an_acceptance_changes_the_next_statistics(worker, make_user, client_for):
+    from parks.models import Park
+
+    member = make_user("member-worker")
+    manager = make_user("manager-e2e")
+    Park.objects.get(code="zhengding").managers.add(manager)
+    enterprise = make_enterprise(member=member)
+    stats = client_for(manager)
+    first = stats.get("/api/v1/stats/overview/").json()
+    assert (first["assessed"], first["mean_score"]) == (0, None)
+    assert _submit_and_accept(member, manager, enterprise, client_for) == (200, 200)
+    after = stats.get("/api/v1/stats/overview/").json()
+    assert (after["assessed"], after["mean_score"], after["level_distribution"]["3"]) == (1, 96.0, 1)
+    today = selectors.local_today()
+    assert _wait_for(
+        lambda: StatsSnapshot.objects.filter(
+            date=today, scope_kind="park", scope_code="zhengding", figures__assessed=1
+        ).exists()
+    )

@@ -113,10 +113,17 @@ def test_large_cohort_is_built_in_the_background_for_its_requester_only(
     tmp_path,
     django_capture_on_commit_callbacks,
 ):
+    from config.celery import app as celery_app
+
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(exports, "INLINE_LIMIT", 1)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(manager).get("/api/v1/exports/cohort.xlsx", **EN)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # the task runs inline here
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(manager).get("/api/v1/exports/cohort.xlsx", **EN)
+    finally:
+        celery_app.conf.task_always_eager = eager
     assert response.status_code == 202
     export_id = response.json()["id"]
     export = Export.objects.get(pk=export_id)
