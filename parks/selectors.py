@@ -44,6 +44,7 @@ GROUPINGS = {
     "sector": "industry__sector",
     "industry": "industry_id",
     "district": "district_id",
+    "key": "industry__key",  # key industry (steel, equipment, ...); "" for the others
 }
 # The smallest count a published (open) figure may cover.
 OPEN_MINIMUM = 5

@@ -1,0 +1,124 @@
+"""Forms of the park-manager and commission pages: cohort filters, review and verification decisions.
+
+Forms only validate input and name the field at fault in the user's language; the decisions are
+taken by the assessments and enterprises services.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Review
+from enterprises.models import Industry, ReviewStatus, Sector, Size
+from parks.models import Park
+
+LEVEL_CHOICES = [("", _("Any level"))] + [(str(level), _("Level %(n)s") % {"n": level}) for level in range(5)]
+# The assessment status column of the cohort: the status of the enterprise's latest assessment.
+STATUS_CHOICES = [
+    ("", _("Any status")),
+    ("none", _("Not assessed")),
+    ("draft", _("Draft")),
+    ("submitted", _("Submitted, awaiting review")),
+    ("returned", _("Returned for correction")),
+    ("accepted", _("Accepted")),
+]
+CLOUD_CHOICES = [("", _("Any")), ("yes", _("On cloud")), ("no", _("Not on cloud"))]
+SORT_FIELDS = (
+    "name",
+    "credit_code",
+    "park",
+    "sector",
+    "industry",
+    "size",
+    "level",
+    "score",
+    "status",
+    "cloud",
+)
+
+
+class CohortFilterForm(forms.Form):
+    """The cohort's filters, sort and search (GET); an unknown value is an error on its field."""
+
+    q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
+    park = forms.ModelChoiceField(
+        label=_("Park"),
+        queryset=Park.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All parks"),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("All sectors")), *Sector.choices], required=False
+    )
+    industry = forms.CharField(label=_("Industry (GB/T 4754 code)"), required=False, max_length=3)
+    size = forms.ChoiceField(label=_("Size"), choices=[("", _("All sizes")), *Size.choices], required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=LEVEL_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Assessment status"), choices=STATUS_CHOICES, required=False)
+    on_cloud = forms.ChoiceField(label=_("On cloud"), choices=CLOUD_CHOICES, required=False)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, parks=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if parks is not None:
+            self.fields["park"].queryset = parks
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Name or credit code"), "autocomplete": "off"}
+        )
+        self.fields["industry"].widget.attrs.update({"placeholder": "C31", "size": 4})
+
+    def clean_industry(self) -> str:
+        code = (self.cleaned_data.get("industry") or "").strip().upper()
+        if code and not Industry.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("Unknown industry code “%(code)s”, e.g. C31.") % {"code": code})
+        return code
+
+    def clean_sort(self) -> str:
+        sort = (self.cleaned_data.get("sort") or "").strip()
+        if sort.lstrip("-") not in SORT_FIELDS:
+            return "name"
+        return sort
+
+
+class AssessmentReviewForm(forms.Form):
+    """Accept, or return with a reason from the fixed list and a comment (required for a return)."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason for returning"),
+        choices=[("", _("Choose a reason")), *Review.Reason.choices],
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Comment to the enterprise"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when returning: say what the enterprise should correct."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == Review.Decision.RETURN:
+            if not data.get("reason"):
+                self.add_error("reason", _("Choose the reason for returning the assessment."))
+            if not (data.get("comment") or "").strip():
+                self.add_error("comment", _("Explain to the enterprise what to correct."))
+        return data
+
+
+class VerificationForm(forms.Form):
+    """Verify or reject a cloud registration or platform usage; a rejection needs a comment."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(ReviewStatus.VERIFIED, _("Verify")), (ReviewStatus.REJECTED, _("Reject"))],
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == ReviewStatus.REJECTED and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say why the registration is rejected."))
+        return data
