@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from enterprises.credit_codes import ALPHABET, make_credit_code
 from enterprises.models import Enterprise, Industry, Membership
@@ -30,25 +33,82 @@ class DemoAccount:
 
 
 PARK_DISTRICT = {"zhengding": "130123", "luquan": "130110", "gaoxin": "130171"}
-OUTSIDE_DISTRICTS = ["130102", "130104", "130105", "130108", "130109", "130111", "130181", "130183",
-                     "130184", "130130", "130132", "130125"]
+OUTSIDE_DISTRICTS = [
+    "130102",
+    "130104",
+    "130105",
+    "130108",
+    "130109",
+    "130111",
+    "130181",
+    "130183",
+    "130184",
+    "130130",
+    "130132",
+    "130125",
+]
 
 # (industry code, name stem, typical employees, typical revenue in 10k CNY)
 PROFILES = [
-    ("C31", "钢铁", 800, 60000), ("C33", "金属制品", 150, 6000), ("C34", "通用机械", 220, 9000),
-    ("C35", "专用装备", 180, 7000), ("C36", "汽车零部件", 400, 30000), ("C38", "电气设备", 260, 12000),
-    ("C39", "电子科技", 320, 15000), ("C40", "仪器仪表", 90, 2500), ("C27", "药业", 600, 45000),
-    ("C27", "生物制药", 240, 18000), ("C17", "纺织", 300, 8000), ("C18", "服饰", 120, 3000),
-    ("C13", "粮油食品", 200, 16000), ("C14", "食品", 110, 5000), ("C15", "饮品", 80, 2600),
-    ("C26", "化工", 350, 28000), ("C29", "塑胶", 60, 1800), ("C30", "新型建材", 140, 4200),
-    ("I65", "软件", 85, 2200), ("I64", "网络科技", 40, 900), ("G59", "仓储物流", 70, 1500),
-    ("G54", "运输", 130, 4000), ("F51", "商贸", 25, 6000), ("F52", "连锁超市", 160, 9000),
-    ("H62", "餐饮管理", 90, 1500), ("M74", "检测认证", 60, 1200), ("L72", "企业管理咨询", 35, 600),
-    ("A01", "现代农业", 45, 1200), ("A03", "牧业", 60, 3000), ("A01", "蔬菜种植专业合作社", 20, 300),
-    ("A05", "农业服务", 30, 400), ("A04", "水产养殖", 25, 350),
+    ("C31", "钢铁", 800, 60000),
+    ("C33", "金属制品", 150, 6000),
+    ("C34", "通用机械", 220, 9000),
+    ("C35", "专用装备", 180, 7000),
+    ("C36", "汽车零部件", 400, 30000),
+    ("C38", "电气设备", 260, 12000),
+    ("C39", "电子科技", 320, 15000),
+    ("C40", "仪器仪表", 90, 2500),
+    ("C27", "药业", 600, 45000),
+    ("C27", "生物制药", 240, 18000),
+    ("C17", "纺织", 300, 8000),
+    ("C18", "服饰", 120, 3000),
+    ("C13", "粮油食品", 200, 16000),
+    ("C14", "食品", 110, 5000),
+    ("C15", "饮品", 80, 2600),
+    ("C26", "化工", 350, 28000),
+    ("C29", "塑胶", 60, 1800),
+    ("C30", "新型建材", 140, 4200),
+    ("I65", "软件", 85, 2200),
+    ("I64", "网络科技", 40, 900),
+    ("G59", "仓储物流", 70, 1500),
+    ("G54", "运输", 130, 4000),
+    ("F51", "商贸", 25, 6000),
+    ("F52", "连锁超市", 160, 9000),
+    ("H62", "餐饮管理", 90, 1500),
+    ("M74", "检测认证", 60, 1200),
+    ("L72", "企业管理咨询", 35, 600),
+    ("A01", "现代农业", 45, 1200),
+    ("A03", "牧业", 60, 3000),
+    ("A01", "蔬菜种植专业合作社", 20, 300),
+    ("A05", "农业服务", 30, 400),
+    ("A04", "水产养殖", 25, 350),
 ]
-PLACE_WORDS = ["恒信", "华北", "冀中", "太行", "滹沱", "正元", "鹿鸣", "新联", "博远", "中嘉", "润泽", "燕赵",
-               "弘德", "永安", "金石", "天启", "同创", "瑞丰", "卓越", "康宁", "宏图", "长城", "普惠", "锦程"]
+PLACE_WORDS = [
+    "恒信",
+    "华北",
+    "冀中",
+    "太行",
+    "滹沱",
+    "正元",
+    "鹿鸣",
+    "新联",
+    "博远",
+    "中嘉",
+    "润泽",
+    "燕赵",
+    "弘德",
+    "永安",
+    "金石",
+    "天启",
+    "同创",
+    "瑞丰",
+    "卓越",
+    "康宁",
+    "宏图",
+    "长城",
+    "普惠",
+    "锦程",
+]
 
 
 def _body(rng: random.Random) -> str:
@@ -83,6 +143,126 @@ def _enterprise_specs(rng: random.Random) -> list[dict]:
     return specs
 
 
+def demo_answers(definition, maturity: float, rng: random.Random) -> list[dict]:
+    """Plausible answers to every item for an enterprise of the given maturity (0..1)."""
+
+    def step(n: int) -> int:  # an index 0..n-1 near the maturity, with some spread
+        return max(0, min(n - 1, round(maturity * (n - 1) + rng.uniform(-1, 1))))
+
+    answers = []
+    for item in definition.items:
+        if item.kind == "single":
+            options = sorted(item.options, key=lambda o: o.value)
+            answers.append({"item": item.code, "option": options[step(len(options))].code})
+        elif item.kind == "multi":
+            chosen = [o.code for o in item.options if not o.exclusive and rng.random() < maturity]
+            exclusive = [o.code for o in item.options if o.exclusive]
+            answers.append({"item": item.code, "options": chosen or exclusive[:1] or [item.options[0].code]})
+        elif item.kind == "ratio":
+            denominator = rng.randint(20, 400)
+            share = max(0.0, min(1.0, maturity + rng.uniform(-0.2, 0.2)))
+            answers.append(
+                {"item": item.code, "numerator": int(denominator * share), "denominator": denominator}
+            )
+        elif item.kind == "scene":
+            answers.append({"item": item.code, "level": step(5)})
+        elif item.kind == "number":
+            answers.append({"item": item.code, "value": rng.randint(5, 500)})
+        elif item.kind == "text":
+            answers.append({"item": item.code, "text": "用友、金蝶等常用管理软件（演示数据）"})
+    return answers
+
+
+def _demo_assessments(enterprise: Enterprise, reviewer, commission, rng: random.Random, now) -> None:
+    """An enterprise's assessment history: an earlier accepted one, then a later one in some state."""
+    from assessments.models import Assessment, Questionnaire
+    from assessments.selectors import definition_for
+    from assessments.services import create_assessment, review_assessment, save_answers, submit_assessment
+
+    if enterprise.assessments.exists() or rng.random() < 0.2:
+        return
+    questionnaire = (
+        Questionnaire.objects.filter(sector=enterprise.industry.sector, status="published")
+        .order_by("-version")
+        .first()
+    )
+    if questionnaire is None:
+        return
+    member = enterprise.members.select_related("user").first()
+    by = member.user if member else commission
+    definition = definition_for(questionnaire)
+    maturity = rng.uniform(0.15, 0.85)
+    history = [("accepted", now - timedelta(days=rng.randint(200, 330)))] if rng.random() < 0.6 else []
+    history.append((rng.choice(["accepted", "accepted", "accepted", "submitted", "returned", "draft"]), now))
+    for index, (final_status, moment) in enumerate(history):
+        grown = min(0.98, maturity + 0.12 * index)
+        assessment = create_assessment(by=by, enterprise=enterprise, questionnaire=questionnaire)
+        answers = demo_answers(definition, grown, rng)
+        if final_status == "draft":
+            save_answers(by=by, assessment=assessment, answers=answers[: len(answers) // 2])
+            continue
+        save_answers(by=by, assessment=assessment, answers=answers)
+        submit_assessment(by=by, assessment=assessment)
+        Assessment.objects.filter(pk=assessment.pk).update(submitted_at=moment, created_at=moment)
+        if final_status == "accepted":
+            review_assessment(by=reviewer, assessment=assessment, decision="accept")
+        elif final_status == "returned":
+            review_assessment(
+                by=reviewer,
+                assessment=assessment,
+                decision="return",
+                reason="inconsistent",
+                comment="设备联网率与数据采集情况不一致，请核对后重新提交。",
+            )
+
+
+def _demo_cloud(enterprise: Enterprise, reviewer, commission, platforms, rng: random.Random, today) -> None:
+    """Cloud adoptions and platform usages, most verified, some pending, one contract ended."""
+    from enterprises.services import (
+        declare_platform_usage,
+        register_cloud_adoption,
+        review_cloud_adoption,
+        review_platform_usage,
+    )
+
+    if enterprise.cloud_adoptions.exists() or rng.random() < 0.25:
+        return
+    member = enterprise.members.select_related("user").first()
+    by = member.user if member else commission
+    categories = ["application"] + (["equipment"] if rng.random() < 0.4 else [])
+    if "equipment" in categories and rng.random() < 0.4:
+        categories.append("capacity")
+    if rng.random() < 0.3:
+        categories.append("infrastructure")
+    for category in categories:
+        start = today - timedelta(days=rng.randint(120, 900))
+        ended = rng.random() < 0.08
+        adoption = register_cloud_adoption(
+            by=by,
+            enterprise=enterprise,
+            category=category,
+            deployment=rng.choice(["public", "public", "hybrid", "private"]),
+            provider=rng.choice(["aliyun", "huawei", "tencent", "ctyun", "ecloud", "unicom"]),
+            systems=rng.sample(["erp", "crm", "mes", "wms", "oa", "hr", "iot", "qms"], k=rng.randint(1, 4)),
+            contract_start=start,
+            contract_end=today - timedelta(days=10) if ended else start + timedelta(days=365 * 3),
+        )
+        if rng.random() < 0.8:
+            review_cloud_adoption(
+                by=reviewer, adoption=adoption, decision="verified", comment="合同与发票已核验"
+            )
+    serving = [p for p in platforms if p.industries.filter(pk=enterprise.industry_id).exists()]
+    if serving:
+        usage = declare_platform_usage(
+            by=by,
+            enterprise=enterprise,
+            platform=serving[0],
+            since=today - timedelta(days=rng.randint(30, 600)),
+        )
+        if rng.random() < 0.7:
+            review_platform_usage(by=reviewer, usage=usage, decision="verified", comment="平台方已确认")
+
+
 @transaction.atomic
 def load_demo_data() -> list[DemoAccount]:
     """Create the demo accounts and enterprises (once); returns the accounts to print."""
@@ -90,11 +270,12 @@ def load_demo_data() -> list[DemoAccount]:
     rng = random.Random(SEED)
     accounts: list[DemoAccount] = []
 
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+
     def account(username: str, **extra) -> object:
-        user, created = User.objects.get_or_create(username=username, defaults=extra)
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        user, _created = User.objects.get_or_create(
+            username=username, defaults={**extra, "password": password}
+        )
         return user
 
     commission = account("commission", is_staff=True, first_name="市发改委", email="commission@example.cn")
@@ -127,6 +308,23 @@ def load_demo_data() -> list[DemoAccount]:
         if index % 5 == 0:  # a member account for every fifth enterprise
             user = account(f"qiye{index // 5 + 1:02d}", email=f"qiye{index // 5 + 1:02d}@example.cn")
             Membership.objects.get_or_create(user=user, defaults={"enterprise": enterprise})
-            if len(accounts) < 12:
-                accounts.append(DemoAccount(user.username, "enterprise", enterprise.name))
+            accounts.append(DemoAccount(user.username, "enterprise", enterprise.name))
+    _demo_activity(commission, rng)
     return accounts
+
+
+def _demo_activity(commission, rng: random.Random) -> None:
+    """Assessments, reviews, cloud adoptions and platform usages, through the real services."""
+    from enterprises.services import demo_platforms
+    from parks.services import record_snapshots
+
+    platforms = demo_platforms()
+    now = timezone.now()
+    today = timezone.localdate()
+    enterprises = Enterprise.objects.select_related("industry", "park").order_by("credit_code")
+    for enterprise in enterprises:
+        park_manager = enterprise.park.managers.first() if enterprise.park else None
+        reviewer = park_manager or commission
+        _demo_assessments(enterprise, reviewer, commission, rng, now)
+        _demo_cloud(enterprise, reviewer, commission, platforms, rng, today)
+    record_snapshots(day=today)
