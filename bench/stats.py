@@ -246,6 +246,9 @@ def main() -> None:
             f"({export.rows / elapsed:,.0f} rows/s), {size_mb:.1f} MB, {len(context.captured_queries)} queries"
         )
 
+    if connection.vendor != "sqlite":
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
 
 def CaptureQueriesContextFor():
     from django.db import connection
