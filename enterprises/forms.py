@@ -123,6 +123,17 @@ class EnterpriseForm(forms.Form):
         help_text=_("Optional; the size class uses employees and revenue."),
     )
 
+    def clean_credit_code(self) -> str:
+        """Check the code's form and check characters now, so the message comes with the others.
+
+        Uniqueness is the service's to decide (it also re-checks the code)."""
+        from enterprises.credit_codes import InvalidCreditCode, check_credit_code
+
+        try:
+            return check_credit_code(self.cleaned_data["credit_code"])
+        except InvalidCreditCode as exc:
+            raise forms.ValidationError(str(exc)) from None
+
     def apply_domain_errors(self, errors: dict) -> None:
         """Put a service's refusal next to the field it names (or at the top)."""
         for field, messages in errors.items():

@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.request
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,8 +93,9 @@ def play_scenario() -> dict[str, int]:
     from assessments import services as assessment_services
     from assessments.models import Assessment, Questionnaire
     from assessments.selectors import questionnaire_document
+    from config.demo import DEMO_PASSWORD
     from enterprises import services as enterprise_services
-    from enterprises.models import Enterprise, Membership, Platform
+    from enterprises.models import Enterprise, Platform
 
     User = get_user_model()
     rng = random.Random(7)
@@ -125,14 +127,29 @@ def play_scenario() -> dict[str, int]:
             )
         return assessment
 
-    member_enterprises = set(Membership.objects.values_list("enterprise_id", flat=True))
-    others = Enterprise.objects.exclude(pk__in=member_enterprises).select_related("industry")
-    for enterprise in others:
+    for enterprise in Enterprise.objects.filter(assessments__isnull=True).select_related("industry"):
         assess(enterprise, rng.uniform(0.15, 0.85))
 
-    # qiye01: two accepted assessments a year apart (history), a verified cloud adoption.
-    star = User.objects.get(username="qiye01")
-    star_enterprise = star.membership.enterprise
+    def company(username: str, name: str, industry: str, body: str) -> tuple:
+        from enterprises.credit_codes import make_credit_code
+        from enterprises.models import Industry
+        from parks.models import District, Park
+
+        user = User.objects.create_user(username, email=f"{username}@example.cn", password=DEMO_PASSWORD)
+        enterprise = enterprise_services.register_enterprise(
+            by=user,
+            credit_code=make_credit_code("91", "130123", body),
+            name=name,
+            industry=Industry.objects.get(code=industry),
+            district=District.objects.get(code="130123"),
+            park=Park.objects.get(code="zhengding"),
+            employees=260,
+            revenue=Decimal(18000),
+        )
+        return user, enterprise
+
+    # The star: two accepted assessments a year apart (history), cloud adoptions, a platform.
+    star, star_enterprise = company("shot_star", "石家庄正定智造装备有限公司", "C34", "MA0A1B21")
     assess(star_enterprise, 0.35, when=timezone.now() - timedelta(days=365))
     latest = assess(star_enterprise, 0.72)
     adoption = enterprise_services.register_cloud_adoption(
@@ -161,9 +178,8 @@ def play_scenario() -> dict[str, int]:
             by=star, enterprise=star_enterprise, platform=platform, since=date(2025, 9, 1)
         )
 
-    # qiye02: an open draft, part answered (the questionnaire shots).
-    drafter = User.objects.get(username="qiye02")
-    draft_enterprise = drafter.membership.enterprise
+    # An open draft, part answered (the questionnaire shots).
+    drafter, draft_enterprise = company("shot_draft", "石家庄滹沱精密机械有限公司", "C34", "MA0D2R22")
     questionnaire, document = questionnaire_for(draft_enterprise)
     draft = assessment_services.create_assessment(
         by=drafter, enterprise=draft_enterprise, questionnaire=questionnaire
@@ -171,13 +187,13 @@ def play_scenario() -> dict[str, int]:
     partial = [a for a in answers_for(document, rng, 0.5) if not a["item"].startswith(("O-", "M-"))][:14]
     assessment_services.save_answers(by=drafter, assessment=draft, answers=partial)
 
-    # qiye03: submitted and waiting for its park manager (the review shot).
-    waiting_user = User.objects.get(username="qiye03")
-    waiting = assess(waiting_user.membership.enterprise, 0.55, accept=False)
+    # Submitted and waiting for its park manager (the review shot).
+    _, waiting_enterprise = company("shot_waiting", "石家庄润泽纺织有限公司", "C17", "MA0W3T23")
+    waiting = assess(waiting_enterprise, 0.55, accept=False)
 
-    # qiye04: returned with a reason.
-    returned_user = User.objects.get(username="qiye04")
-    returned = assess(returned_user.membership.enterprise, 0.9, accept=False)
+    # Returned with a reason.
+    _, returned_enterprise = company("shot_returned", "石家庄正元药业有限公司", "C27", "MA0R4N24")
+    returned = assess(returned_enterprise, 0.9, accept=False)
     assessment_services.review_assessment(
         by=commission,
         assessment=returned,
@@ -185,7 +201,7 @@ def play_scenario() -> dict[str, int]:
         reason="inconsistent",
         comment="设备联网率填报为 90%，但“信息系统”一题选择了“未使用”，请核对后重新提交。",
     )
-    manager = waiting.enterprise.park.managers.first() if waiting.enterprise.park else commission
+    manager = waiting_enterprise.park.managers.order_by("pk").first() or commission
     return {
         "report": latest.pk,
         "draft": draft.pk,
@@ -241,7 +257,7 @@ def shoot(base: str, ids: dict, password: str) -> list[Path]:
         capture(page, "/signup/", "02-signup")
         context.close()
 
-        context, page = session("qiye01")
+        context, page = session("shot_star")
         capture(page, "/", "03-enterprise-home")
         capture(page, f"/assessments/{ids['report']}/report/", "06-report")
         capture(page, "/cloud/", "07-cloud")
@@ -249,12 +265,17 @@ def shoot(base: str, ids: dict, password: str) -> list[Path]:
         capture(page, "/platforms/", "09-platforms")
         context.close()
 
-        context, page = session("qiye02")
+        context, page = session("shot_draft")
         capture(page, f"/assessments/{ids['draft']}/questionnaire/foundation/", "04-questionnaire")
-        capture(page, f"/assessments/{ids['draft']}/questionnaire/operation/", "05-questionnaire-scenes")
+        capture(
+            page,
+            f"/assessments/{ids['draft']}/questionnaire/operation/",
+            "05-questionnaire-scenes",
+            full=False,
+        )
         context.close()
 
-        context, page = session("qiye04")
+        context, page = session("shot_returned")
         capture(page, f"/assessments/{ids['returned']}/questionnaire/foundation/", "10-returned", full=False)
         context.close()
 
@@ -262,7 +283,7 @@ def shoot(base: str, ids: dict, password: str) -> list[Path]:
         capture(page, f"/assessments/{ids['waiting']}/report/", "11-review", full=False)
         context.close()
 
-        context, page = session("qiye02", mobile=True)
+        context, page = session("shot_draft", mobile=True)
         capture(
             page,
             f"/assessments/{ids['draft']}/questionnaire/foundation/",
@@ -270,7 +291,7 @@ def shoot(base: str, ids: dict, password: str) -> list[Path]:
             full=False,
         )
         context.close()
-        context, page = session("qiye01", mobile=True)
+        context, page = session("shot_star", mobile=True)
         capture(page, "/", "13-phone-home", full=False)
         context.close()
 
@@ -285,6 +306,11 @@ def shoot(base: str, ids: dict, password: str) -> list[Path]:
         page.wait_for_url(f"{base}/enterprise/register/")
         page.fill("#id_credit_code", "91130100MA0XXXXXX1")
         page.fill("#id_name", "石家庄示例科技有限公司")
+        page.select_option("#id_industry", "C34")
+        page.select_option("#id_district", "130123")
+        page.select_option("#id_park", label="正定数字经济产业园")
+        page.fill("#id_employees", "120")
+        page.fill("#id_revenue", "8000")
         page.click("button[type=submit].btn")
         page.wait_for_load_state("networkidle")
         target = OUT / "14-register-company-error.png"
