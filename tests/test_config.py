@@ -111,3 +111,19 @@ def test_demo_data_is_idempotent_and_realistic(settings):
         assert check_credit_code(code) == code
     for park in Park.objects.filter(demonstration=True):
         assert park.managers.exists()
+
+
+@pytest.mark.django_db
+def test_pages_open_in_chinese_whatever_the_browser_says(client):
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    assert client.get("/", **english_browser).headers["Content-Language"] == "zh-hans"
+    client.cookies["django_language"] = "en"
+    assert client.get("/", **english_browser).headers["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_api_clients_may_ask_for_english(api):
+    response = api.get("/api/v1/enterprises/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert response.headers["Content-Language"] == "en"
+    assert api.get("/api/v1/enterprises/").headers["Content-Language"] == "zh-hans"
