@@ -9,6 +9,7 @@ SIL OFL 1.1, in requirements.txt) and declares here with @font-face, so that a m
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+# WeasyPrint reports each rendering step at INFO; the server log needs none of it.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_FONT_FAMILY = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
