@@ -411,7 +411,7 @@ def answered_dimensions(assessment: Assessment) -> list[dict]:
                     "answer": _answer_text(item, answers.get(item["code"])),
                     "answered": item["code"] in answers,
                     "applicable": result.get("applicable", True),
-                    "points": item.get("points"),
+                    "points": item.get("points") or None,  # scenes count through the level rule
                     "score": Decimal(result["score"]) if result.get("score") is not None else None,
                 }
             )
@@ -610,6 +610,7 @@ def level_chart(figures: dict) -> str:
     distribution = figures["level_distribution"]
     return charts.column_chart(
         [(str(LEVEL_LABELS[level]), distribution[str(level)]) for level in selectors.LEVELS],
+        max_value=_scale(distribution.values()),
         label=_("Level distribution"),
     )
 
@@ -622,17 +623,24 @@ def dimension_chart(figures: dict) -> str:
             for code in selectors.DIMENSIONS
         ],
         max_value=100,
+        width=460,
+        label_width=100,
+        bar_height=26,
         label=_("Dimension means"),
     )
 
 
 def _scale(values) -> int:
-    """A round top for a count axis (display only)."""
+    """A round top for a count axis whose quarter ticks are whole numbers (display only)."""
     top = max([int(v) for v in values if v is not None] + [1])
-    for step in (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000):
+    for step in (4, 8, 12, 20, 40, 60, 100, 200, 400, 600, 1000, 2000, 4000, 6000, 10000):
         if top <= step:
             return step
-    return top
+    return -(-top // 4000) * 4000
+
+
+def _short(label: str, length: int = 12) -> str:
+    return label if len(label) <= length else label[: length - 1] + "…"
 
 
 def count_bars(rows: list[dict], *, figure: str, label: str) -> str:
@@ -640,7 +648,7 @@ def count_bars(rows: list[dict], *, figure: str, label: str) -> str:
     return charts.bar_chart(
         [
             charts.Bar(
-                label=row["label"],
+                label=_short(row["label"]),
                 value=row[figure],
                 note=_("of %(n)s") % {"n": row["enterprises"]} if row.get("enterprises") is not None else "",
             )
@@ -655,7 +663,7 @@ def count_bars(rows: list[dict], *, figure: str, label: str) -> str:
 
 def score_bars(rows: list[dict], *, label: str) -> str:
     return charts.bar_chart(
-        [charts.Bar(label=row["label"], value=row["mean_score"]) for row in rows],
+        [charts.Bar(label=_short(row["label"]), value=row["mean_score"]) for row in rows],
         max_value=100,
         label=label,
         label_width=170,
@@ -670,8 +678,11 @@ def _labelled(rows: list[dict], by: str, labels: dict) -> list[dict]:
 
 
 def goal_cards(goals: list[dict]) -> list[dict]:
-    """Goals of `selectors.goals_progress` with what the page shows beside them."""
+    """Goals of `selectors.goals_progress` with what the page shows beside them, city goals first."""
     metric_labels = dict(Goal.Metric.choices)
+    goals = sorted(
+        goals, key=lambda goal: (goal["scope"].get("kind") != "city", goal["deadline"], goal["code"])
+    )
     for goal in goals:
         goal["title"] = (
             (goal.get("name_en") if english() else None) or goal["name"] or metric_labels.get(goal["metric"])
@@ -773,6 +784,8 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "by_sector": by_sector,
             "by_industry": by_industry,
             "sector_cloud_chart": count_bars(by_sector, figure="on_cloud", label=_("On cloud by sector")),
+            "sector_score_chart": score_bars(by_sector, label=_("Mean score")),
+            "industry_score_chart": score_bars(by_industry, label=_("Mean score")) if by_industry else None,
             "industry_cloud_chart": count_bars(
                 by_industry, figure="on_cloud", label=_("On cloud by industry")
             )
@@ -833,12 +846,39 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
         district = districts.get(row["district"])
         row["label"] = local_name(district) if district else row["district"]
         row["zone_label"] = zone_labels.get(district.zone, "") if district else ""
+    for row in by_park:
+        if row["park"]:
+            row["url"] = reverse("park-dashboard-park", kwargs={"code": row["park"]})
     tables = [
-        {"id": "zone", "title": _("By zone (一核一圈多点)"), "rows": by_zone, "export": "by-zone"},
-        {"id": "park", "title": _("By park"), "rows": by_park, "export": "by-park"},
-        {"id": "sector", "title": _("By sector"), "rows": by_sector, "export": "by-sector"},
-        {"id": "key", "title": _("By key industry"), "rows": by_key, "export": None},
-        {"id": "district", "title": _("By division"), "rows": by_district, "export": "by-district"},
+        {
+            "id": "zone",
+            "title": _("By zone (一核一圈多点)"),
+            "group": _("Zone"),
+            "rows": by_zone,
+            "export": "by-zone",
+        },
+        {"id": "park", "title": _("By park"), "group": _("Park"), "rows": by_park, "export": "by-park"},
+        {
+            "id": "sector",
+            "title": _("By sector"),
+            "group": _("Sector"),
+            "rows": by_sector,
+            "export": "by-sector",
+        },
+        {
+            "id": "key",
+            "title": _("By key industry"),
+            "group": _("Key industry"),
+            "rows": by_key,
+            "export": None,
+        },
+        {
+            "id": "district",
+            "title": _("By division"),
+            "group": _("Division"),
+            "rows": by_district,
+            "export": "by-district",
+        },
     ]
     for table in tables:
         rows = table["rows"]
@@ -878,16 +918,19 @@ def public_stats(request: HttpRequest) -> HttpResponse:
         {
             "id": "zone",
             "title": _("By zone (一核一圈多点)"),
+            "group": _("Zone"),
             "rows": _labelled([dict(row) for row in data["by_zone"]], "zone", dict(Zone.choices)),
         },
         {
             "id": "sector",
             "title": _("By sector"),
+            "group": _("Sector"),
             "rows": _labelled([dict(row) for row in data["by_sector"]], "sector", dict(Sector.choices)),
         },
         {
             "id": "park",
             "title": _("By park"),
+            "group": _("Park"),
             "rows": _labelled([dict(row) for row in data["by_park"]], "park", parks),
         },
     ]

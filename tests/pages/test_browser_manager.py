@@ -91,7 +91,7 @@ def test_manager_returns_then_accepts_and_the_city_dashboard_follows(
     expect(page.locator("#answers-title")).to_be_visible()
     # Returning without a reason or comment is refused in words, nothing changes.
     page.click("button[value=return]")
-    expect(page.locator(".has-error").first).to_contain_text("请选择退回评估的原因")
+    expect(page.locator(".has-error").first).to_contain_text("请选择退回评测的原因")
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
     page.select_option("#id_reason", "evidence_missing")
     page.fill("#id_comment", "请补充设备联网的证明材料。")

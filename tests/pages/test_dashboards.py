@@ -340,7 +340,7 @@ def test_open_statistics_suppress_small_cells(dataset):
     # Core zone: 1 enterprise: every figure suppressed, its count too.
     assert set(table_row(html, "zone", "一核")) == {"—"}
     assert set(table_row(html, "park", "正定数字经济产业园")) == {"—"}
-    assert "少于5家企业" in html.replace(" ", "")
+    assert "不足5家" in html.replace(" ", "")
     assert "正定智造有限公司" not in html
 
 

@@ -229,7 +229,7 @@ def test_review_queue_shows_waiting_items_with_flags(manager, other_manager, dat
     # The returned and accepted ones are not waiting; the other park sees none of these.
     assert "正定商贸有限公司" not in html
     other = client_as(other_manager).get("/manage/review/").content.decode()
-    assert "正定农业合作社" not in other and "暂无待审核的评估" in other
+    assert "正定农业合作社" not in other and "暂无待审核的评测" in other
 
 
 # --- reviewing an assessment -------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_review_page_shows_answers_in_chinese_scores_and_previous_result(manager
     assert "数字化基础" in html
     for score in second.dimension_scores.all():
         assert str(score.score) in html
-    assert "上一次已通过的评估" in html  # the previous result is shown
+    assert "上一次已通过的评测" in html  # the previous result is shown
     assert "通过" in html and "退回" in html and "退回原因" in html
 
 
@@ -260,7 +260,7 @@ def test_return_needs_a_reason_and_a_comment(manager, member, enterprise):
     response = client_as(manager).post(url, {"decision": "return", "reason": "", "comment": " "})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "请选择退回评估的原因" in html and "请向企业说明需要修改的内容" in html
+    assert "请选择退回评测的原因" in html and "请向企业说明需要修改的内容" in html
     response = client_as(manager).post(url, {"decision": "return", "reason": "bogus", "comment": "x"})
     assert response.status_code == 200 and "bogus" in response.content.decode()  # "not one of the choices"
     assessment.refresh_from_db()
@@ -284,7 +284,7 @@ def test_return_then_accept_after_resubmission(manager, member, enterprise):
         "基础维度与系统清单不符",
         manager,
     )
-    assert "已将评估连同退回原因退回给正定智造有限公司" in client.get("/manage/review/").content.decode()
+    assert "已将评测连同退回原因退回给正定智造有限公司" in client.get("/manage/review/").content.decode()
     # Deciding again on a returned assessment: refused in words, nothing changes.
     again = client.post(url, {"decision": "accept"}, follow=True)
     assert "只有已提交的评测才能审核" in again.content.decode()
