@@ -171,6 +171,20 @@ def test_manager_and_dashboard_pages_without_javascript_errors(
     add_usage(enterprise, status="pending")
     outside = make_enterprise(name="长安食品有限公司", industry="C13", district="130102", park=None)
     add_assessment(outside, status="accepted", score="45", level=2, current=True)
+    # A year of quarterly history, for the trend and goal charts.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parks.models import Goal, GoalSnapshot, StatsSnapshot
+
+    today = timezone.localdate()
+    goal = Goal.objects.get(code="cloud-enterprises-2022-zhengding")
+    for n, days in enumerate((365, 270, 180, 90)):
+        day = today - timedelta(days=days)
+        figures = {"enterprises": 3 + n, "assessed": 1 + n, "mean_score": 48 + 3 * n, "on_cloud": n}
+        StatsSnapshot.objects.create(date=day, scope_kind="park", scope_code="zhengding", figures=figures)
+        GoalSnapshot.objects.create(goal=goal, date=day, value=n)
 
     shots = os.environ.get("SCREENSHOT_DIR")
     pages = {

@@ -341,3 +341,27 @@ def test_the_evidence_link_is_the_scoped_evidence_view(manager, other_manager, d
     assert client_as(manager).get(link).status_code == 200
     assert client_as(other_manager).get(link).status_code == 404
     adoption.evidence.delete(save=False)
+
+
+# --- fixed query counts ------------------------------------------------------------------------
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_cohort_and_queue_query_counts_do_not_grow_with_the_data(manager, dataset):
+    client = client_as(manager)
+    urls = ("/manage/enterprises/?sort=-score", "/manage/review/", "/manage/dashboard/zhengding/", "/city/")
+    small = {url: _queries(client, url) for url in urls}
+    for n in range(12):
+        enterprise = make_enterprise(name=f"加量企业{n:02d}", industry="C13" if n % 2 else "A01")
+        add_cloud(enterprise, status="pending")
+        add_usage(enterprise, status="pending", code=f"platform-{n}")
+    large = {url: _queries(client, url) for url in urls}
+    assert large == small
