@@ -62,6 +62,14 @@ def english() -> bool:
     return (get_language() or "").startswith("en")
 
 
+def list_separator() -> str:
+    return ", " if english() else "、"
+
+
+def colon() -> str:
+    return ": " if english() else "："
+
+
 def local_name(obj: Any) -> str:
     if obj is None:
         return ""
@@ -376,7 +384,9 @@ def _answer_text(item: dict, value: dict | None) -> str:
         return label(option) if option else str(value.get("option", ""))
     if kind == "multi":
         options = {o["code"]: o for o in item.get("options", [])}
-        return "、".join(label(options[c]) if c in options else c for c in value.get("options", []))
+        return list_separator().join(
+            label(options[c]) if c in options else c for c in value.get("options", [])
+        )
     if kind == "ratio":
         numerator, denominator = value.get("numerator"), value.get("denominator")
         return _("%(n)s of %(d)s") % {"n": numerator, "d": denominator}
@@ -384,7 +394,7 @@ def _answer_text(item: dict, value: dict | None) -> str:
         levels = {step["level"]: step for step in item.get("levels", [])}
         step = levels.get(value.get("level"))
         text = _("Level %(n)s") % {"n": value.get("level")}
-        return f"{text}：{label(step)}" if step else text
+        return f"{text}{colon()}{label(step)}" if step else text
     if kind == "number":
         return str(value.get("value", ""))
     if kind == "text":
@@ -538,7 +548,7 @@ def _verify(request: HttpRequest, record: CloudAdoption | PlatformUsage, service
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"{record.enterprise.name}：{error}")
+                messages.error(request, f"{record.enterprise.name}{colon()}{error}")
         return redirect(reverse("review-queue") + anchor)
     try:
         service(
@@ -548,7 +558,7 @@ def _verify(request: HttpRequest, record: CloudAdoption | PlatformUsage, service
             comment=form.cleaned_data["comment"],
         )
     except DomainError as exc:
-        messages.error(request, f"{record.enterprise.name}：{_refusal(exc)}")
+        messages.error(request, f"{record.enterprise.name}{colon()}{_refusal(exc)}")
         return redirect(reverse("review-queue") + anchor)
     if form.cleaned_data["decision"] == "verified":
         messages.success(

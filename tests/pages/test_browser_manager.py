@@ -200,20 +200,26 @@ def test_manager_and_dashboard_pages_without_javascript_errors(
         "city": ["/city/", "/manage/dashboard/gaoxin/", "/manage/enterprises/"],
     }
     errors = JsErrors()
-    for phone in (False, True):
+    # Chinese on a laptop and a phone, then English on a laptop (the language cookie).
+    for phone, language in ((False, "zh-hans"), (True, "zh-hans"), (False, "en")):
         for username, paths in pages.items():
             context, page = _context(browser, errors, phone=phone)
+            context.add_cookies([{"name": "django_language", "value": language, "url": base}])
             if username:
                 log_in(page, base, username)
             for path in paths:
                 response = page.goto(f"{base}{path}")
                 assert response.status == 200, (username, path, response.status)
                 expect(page.locator("h1")).to_be_visible()
+                expect(page.locator("html")).to_have_attribute(
+                    "lang", "en" if language == "en" else "zh-Hans"
+                )
                 # Nothing wider than the screen but the scrollable tables and charts.
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 assert overflow <= 1, (username, path, phone, overflow)
                 if shots:
-                    name = f"{username or 'public'}{path.replace('/', '_').split('?')[0]}{'-phone' if phone else ''}.png"
+                    variant = "-phone" if phone else "-en" if language == "en" else ""
+                    name = f"{username or 'public'}{path.replace('/', '_').split('?')[0]}{variant}.png"
                     page.screenshot(path=str(Path(shots) / name), full_page=True)
             context.close()
     assert errors == [], "\n".join(errors)
