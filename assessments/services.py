@@ -306,15 +306,21 @@ def save_answers(*, by: AbstractBaseUser, assessment: Assessment, answers: list[
         parsed.append(answer)
     if problems:
         raise DomainError(errors={"answers": problems})
-    for answer in parsed:
-        if answer.blank:
-            Answer.objects.filter(assessment=assessment, item=answer.item).delete()
-        else:
-            Answer.objects.update_or_create(
-                assessment=assessment,
-                item=answer.item,
-                defaults={"value": answer.as_dict(), "updated_by": by},
-            )
+    cleared = [answer.item for answer in parsed if answer.blank]
+    if cleared:
+        Answer.objects.filter(assessment=assessment, item__in=cleared).delete()
+    # One upsert for the whole request (INSERT ... ON CONFLICT DO UPDATE), whatever its size.
+    now = timezone.now()
+    Answer.objects.bulk_create(
+        [
+            Answer(assessment=assessment, item=a.item, value=a.as_dict(), updated_by=by, updated_at=now)
+            for a in parsed
+            if not a.blank
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "item"],
+        update_fields=["value", "updated_by", "updated_at"],
+    )
     Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
     return assessment
 
