@@ -349,3 +349,11 @@ def test_real_worker_an_acceptance_changes_the_next_statistics(worker, make_user
             date=today, scope_kind="park", scope_code="zhengding", figures__assessed=1
         ).exists()
     )
+
+
+def test_the_beat_schedule_names_real_tasks():
+    from django.conf import settings
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["record-statistics-snapshots"]["task"] == record_snapshots.name
+    assert {entry["task"] for entry in schedule.values()} <= set(celery_app.tasks)
