@@ -105,6 +105,11 @@ def _text(
     )
 
 
+def _text_width(text: str, size: int) -> float:
+    """A rough width of `text` in pixels: CJK characters are square, Latin ones about half."""
+    return sum(size if ord(ch) >= 0x2E80 else size * 0.58 for ch in text)
+
+
 def radar_chart(
     axes: Sequence[str],
     series: Sequence[Series],
@@ -119,13 +124,14 @@ def radar_chart(
     With fewer than three axes the polygon degenerates; the chart still draws the axes and points.
     """
     n = len(axes)
-    # Wider than tall: the labels at the left and right axes need the room.
-    width = size + 120
+    radius = size / 2 - 44
+    # Wider than tall: the labels beside the left and right axes need room of their own.
+    label_room = max([_text_width(name, 13) for name in axes] + [40.0]) + 14
+    cx, cy = radius * 1.1 + label_room, size / 2
+    width = int(2 * cx)
     svg = _Svg(width, size, label or " / ".join(axes))
     if n == 0:
         return svg.render()
-    cx, cy = width / 2, size / 2
-    radius = size / 2 - 44
     top = float(max_value) or 1.0
 
     def point(i: int, fraction: float) -> tuple[float, float]:

@@ -121,3 +121,9 @@ def cloud_system_names(codes: list[str] | None) -> str:
 
     labels = dict(CloudSystem.choices)
     return "、".join(str(labels.get(code, code)) for code in codes or [])
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon of the page's language: "：" in Chinese, ": " in English."""
+    return ": " if english() else "："
