@@ -17,6 +17,7 @@
   var serverAnswers = JSON.parse(document.getElementById("questionnaire-answers").textContent);
   var t = config.messages;
   var queueKey = "dta:queue:" + config.assessment;
+  var partialKey = "dta:partial:" + config.assessment;  // ratios with one number typed so far
   var stateEl = document.getElementById("save-state");
   var inFlight = false;
   var retryDelay = 2000;
@@ -44,6 +45,18 @@
       if (Object.keys(queue).length) { window.localStorage.setItem(queueKey, JSON.stringify(queue)); }
       else { window.localStorage.removeItem(queueKey); }
     } catch (e) { /* storage full or disabled: the request still goes out */ }
+  }
+
+  function readPartial() {
+    try { return JSON.parse(window.localStorage.getItem(partialKey) || "{}"); } catch (e) { return {}; }
+  }
+  function writePartial(code, value) {
+    var partial = readPartial();
+    if (value) { partial[code] = value; } else { delete partial[code]; }
+    try {
+      if (Object.keys(partial).length) { window.localStorage.setItem(partialKey, JSON.stringify(partial)); }
+      else { window.localStorage.removeItem(partialKey); }
+    } catch (e) { /* storage disabled */ }
   }
 
   /* ---- known answers: the server's, overlaid by what is queued ---- */
@@ -164,6 +177,12 @@
 
   function given(code) {
     var answer = readAnswer(code);
+    var box = el(code);
+    if (itemByCode[code].kind === "ratio" && box) {
+      // Keep a half-typed ratio on the device too, until both numbers are there.
+      var n = box.querySelector("[data-part=numerator]").value, d = box.querySelector("[data-part=denominator]").value;
+      writePartial(code, answer === null && (n !== "" || d !== "") ? { numerator: n, denominator: d } : null);
+    }
     if (answer === null) { return; }
     var problem = localProblem(answer);
     showItemError(code, problem);
@@ -328,8 +347,9 @@
     var box = event.target.closest("[data-item]");
     if (!box || event.target.type === "radio" || event.target.type === "checkbox") { return; }
     var code = box.dataset.item;
+    given(code);  // on the device at once; sent when typing pauses
     window.clearTimeout(debounceTimers[code]);
-    debounceTimers[code] = window.setTimeout(function () { given(code); scheduleFlush(0); }, 600);
+    debounceTimers[code] = window.setTimeout(function () { scheduleFlush(0); }, 600);
   });
   window.addEventListener("online", function () { scheduleFlush(0); });
   window.addEventListener("beforeunload", function (event) {
@@ -376,8 +396,15 @@
     });
   }
 
-  /* ---- start: put queued answers back, then send them ---- */
+  /* ---- start: put queued answers and half-typed ratios back, then send ---- */
   Object.keys(pending).forEach(function (code) { writeAnswer(pending[code]); });
+  var partial = readPartial();
+  Object.keys(partial).forEach(function (code) {
+    var box = el(code);
+    if (!box || pending[code]) { return; }
+    box.querySelector("[data-part=numerator]").value = partial[code].numerator;
+    box.querySelector("[data-part=denominator]").value = partial[code].denominator;
+  });
   refresh();
   if (Object.keys(pending).length) { setState("queued", t.unsaved); scheduleFlush(0); }
   else { setState("saved", t.saved); }

@@ -100,10 +100,14 @@ def answer_visible_items(page) -> None:
         elif kind == "multi":
             if not box.locator("input:checked").count():
                 box.locator("label").first.click()
-        elif kind == "ratio" and not box.locator("[data-part=numerator]").input_value():
-            box.locator("[data-part=denominator]").fill("4")
-            box.locator("[data-part=numerator]").fill("3")
-            box.locator("[data-part=numerator]").blur()
+        elif kind == "ratio":
+            numerator = box.locator("[data-part=numerator]")
+            denominator = box.locator("[data-part=denominator]")
+            if not denominator.input_value():
+                denominator.fill("10")
+            if not numerator.input_value():
+                numerator.fill("3")
+            numerator.blur()
     wait_saved(page)
 
 
@@ -176,8 +180,12 @@ def test_enterprise_flow_in_chromium(browser, live_server, reference_data, djang
     wait_saved(page)
     assert page.evaluate(f"window.localStorage.getItem('dta:queue:{assessment_id}')") is None
 
+    # Half a ratio typed (no answer yet) is kept on the device as well.
+    page.fill("#F-DEV-NET-num", "7")
+
     # Reload: every answer is still there.
     page.reload()
+    expect(page.locator("#F-DEV-NET-num")).to_have_value("7")
     expect(page.locator("#item-F-NET input").first).to_be_checked()
     expect(page.locator("#item-F-DATA input").last).to_be_checked()
     expect(page.locator("#item-F-SYS input").nth(1)).to_be_checked()
