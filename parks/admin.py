@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import District, Export, Goal, GoalSnapshot, OutboxMessage, Park, StatsSnapshot
@@ -43,7 +44,18 @@ class GoalSnapshotInline(admin.TabularInline):
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "metric", "scope_kind", "scope_park", "scope_code", "target", "deadline"]
+    list_display = [
+        "code",
+        "name",
+        "metric",
+        "scope_kind",
+        "scope_park",
+        "scope_code",
+        "target",
+        "deadline",
+        "current_display",
+        "status_display",
+    ]
     list_filter = ["metric", "scope_kind"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["scope_park"]
@@ -52,6 +64,35 @@ class GoalAdmin(admin.ModelAdmin):
         (_("Scope"), {"fields": ["scope_kind", "scope_park", "scope_code"]}),
     ]
     inlines = [GoalSnapshotInline]
+    STATUS_LABELS = {"met": _("Met"), "missed": _("Missed"), "on_track": _("On track"), "behind": _("Behind")}
+
+    def _progress(self, goal: Goal) -> dict:
+        # Computed once per row (kept on the row's object): one or two queries per goal shown.
+        if not hasattr(goal, "_progress"):
+            from parks.selectors import goals_progress
+
+            goal._progress = goals_progress([goal])[0]
+        return goal._progress
+
+    @admin.display(description=_("current"))
+    def current_display(self, goal: Goal):
+        return self._progress(goal)["current"]
+
+    @admin.display(description=_("status"))
+    def status_display(self, goal: Goal) -> str:
+        return self.STATUS_LABELS[self._progress(goal)["status"]]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        from parks.cache import invalidate_statistics
+
+        transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        from parks.cache import invalidate_statistics
+
+        transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))
 
 
 @admin.register(StatsSnapshot)

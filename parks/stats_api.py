@@ -545,8 +545,12 @@ class ExportDownloadView(APIView):
         if export is None:
             raise Http404
         if export.status == Export.Status.DONE and export.file:
+            try:
+                handle = export.file.open("rb")
+            except FileNotFoundError:
+                raise Http404 from None  # removed from disk since
             return FileResponse(
-                export.file.open("rb"),
+                handle,
                 as_attachment=True,
                 filename=f"{export.table}-{export.pk}.xlsx",
                 content_type=exports.XLSX_TYPE,

@@ -203,3 +203,42 @@ def test_a_scope_code_must_match_its_kind():
     )
     with pytest.raises(ValidationError):
         goal.full_clean()
+
+
+def test_goal_admin_lists_progress_and_edits_drop_cached_goals(
+    commission, client_for, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    commission.is_superuser = True
+    commission.save()
+    browser = Client()
+    browser.force_login(commission)
+    page = browser.get("/admin/parks/goal/")
+    assert page.status_code == 200
+    assert "未按期完成" in page.content.decode()  # "missed": the 2022 goals, nothing on cloud
+    api = client_for(commission)
+    before = {row["code"]: row["target"] for row in api.get("/api/v1/goals/").json()}
+    goal = Goal.objects.get(code="agri-informatization-2022")
+    change = browser.get(f"/admin/parks/goal/{goal.pk}/change/")
+    assert change.status_code == 200
+    data = {
+        "code": goal.code,
+        "name": goal.name,
+        "name_en": goal.name_en,
+        "metric": goal.metric,
+        "target": "65",
+        "deadline": "2022-12-31",
+        "scope_kind": "city",
+        "scope_park": "",
+        "scope_code": "",
+        "snapshots-TOTAL_FORMS": "0",
+        "snapshots-INITIAL_FORMS": "0",
+        "snapshots-MIN_NUM_FORMS": "0",
+        "snapshots-MAX_NUM_FORMS": "0",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = browser.post(f"/admin/parks/goal/{goal.pk}/change/", data)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    after = {row["code"]: row["target"] for row in api.get("/api/v1/goals/").json()}
+    assert (before[goal.code], after[goal.code]) == (62.0, 65.0)
