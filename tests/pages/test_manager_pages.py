@@ -329,8 +329,10 @@ def test_verifying_a_platform_usage(manager, dataset):
     assert PlatformUsage.objects.get(pk=usage.pk).status == "verified"
 
 
-def test_the_evidence_link_is_the_scoped_evidence_view(manager, other_manager, dataset):
+def test_the_evidence_link_is_the_scoped_evidence_view(manager, other_manager, dataset, settings, tmp_path):
     from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
 
     adoption = dataset["farm_cloud"]
     adoption.evidence.save("contract.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=False)
@@ -339,9 +341,10 @@ def test_the_evidence_link_is_the_scoped_evidence_view(manager, other_manager, d
     html = client_as(manager).get("/manage/review/").content.decode()
     link = f"/api/v1/cloud-adoptions/{adoption.pk}/evidence/"
     assert link in html
-    assert client_as(manager).get(link).status_code == 200
+    download = client_as(manager).get(link)
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    download.close()
     assert client_as(other_manager).get(link).status_code == 404
-    adoption.evidence.delete(save=False)
 
 
 # --- fixed query counts ------------------------------------------------------------------------
