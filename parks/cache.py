@@ -20,13 +20,26 @@ VERSION_KEY = "stats:version"
 TIMEOUT = 300
 
 
+def _database() -> str:
+    # Several databases may share one Redis (test runs in parallel, staging beside production):
+    # statistics of one must never be served for another.
+    from django.db import connection
+
+    return str(connection.settings_dict["NAME"])
+
+
+def _version_key() -> str:
+    return f"{VERSION_KEY}:{_database()}"
+
+
 def statistics_version() -> str:
     """The current statistics version (created on first use or after the cache lost it)."""
-    version = cache.get(VERSION_KEY)
+    key = _version_key()
+    version = cache.get(key)
     if version is None:
         version = uuid.uuid4().hex[:12]
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
     return version
 
 
@@ -36,7 +49,7 @@ def invalidate_statistics(*, refresh_snapshots: bool = True) -> None:
     Call it after the change has committed: `transaction.on_commit(invalidate_statistics)`
     (the assessments service on acceptance and submission, the cloud service on verification).
     """
-    cache.set(VERSION_KEY, uuid.uuid4().hex[:12], timeout=None)
+    cache.set(_version_key(), uuid.uuid4().hex[:12], timeout=None)
     if not refresh_snapshots:
         return
     from celery import current_app
@@ -51,7 +64,9 @@ def invalidate_statistics(*, refresh_snapshots: bool = True) -> None:
 
 def cached_statistics(name: str, scope: str, filters: str, compute: Callable[[], Any]) -> Any:
     """`compute()`'s result, cached under the statistics version, `name`, the user's scope and filters."""
-    digest = hashlib.sha1(f"{name}|{scope}|{filters}".encode(), usedforsecurity=False).hexdigest()
+    digest = hashlib.sha1(
+        f"{_database()}|{name}|{scope}|{filters}".encode(), usedforsecurity=False
+    ).hexdigest()
     key = f"stats:{statistics_version()}:{digest}"
     value = cache.get(key)
     if value is None:
