@@ -377,6 +377,7 @@
         return response.json().catch(function () { return null; }).then(function (body) {
           if (response.ok) {
             window.localStorage.removeItem(queueKey);
+            window.localStorage.removeItem(partialKey);
             window.location.assign(config.report_url);
             return;
           }
