@@ -283,6 +283,22 @@ def shoot(base: str, ids: dict, password: str) -> list[Path]:
         capture(page, f"/assessments/{ids['waiting']}/report/", "11-review", full=False)
         context.close()
 
+        # The park manager's and the commission's pages, and the public statistics.
+        context, page = session(ids["reviewer"])
+        for path, name in [
+            ("/manage/enterprises/", "15-cohort"),
+            ("/manage/review/", "16-review-queue"),
+            ("/manage/dashboard/", "17-park-dashboard"),
+        ]:
+            capture(page, path, name)
+        context.close()
+        context, page = session("commission")
+        capture(page, "/city/", "18-city-dashboard")
+        context.close()
+        context, page = session(None)
+        capture(page, "/open-statistics/", "19-open-statistics")
+        context.close()
+
         context, page = session("shot_draft", mobile=True)
         capture(
             page,
