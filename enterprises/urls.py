@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("enterprise/register/", views.enterprise_register, name="enterprise-register"),
+    path("enterprise/edit/", views.enterprise_edit, name="enterprise-edit"),
 ]
 
 urlpatterns += [

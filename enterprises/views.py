@@ -142,6 +142,40 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
     return render(request, "enterprises/register.html", {"form": form})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest) -> HttpResponse:
+    """Correct the company's details; the size class is derived again by the service."""
+    enterprise = _require_member_enterprise(request)
+    initial = {
+        "credit_code": enterprise.credit_code,
+        "name": enterprise.name,
+        "industry": enterprise.industry_id,
+        "district": enterprise.district_id,
+        "park": enterprise.park_id,
+        "employees": enterprise.employees,
+        "revenue": enterprise.revenue,
+        "total_assets": enterprise.total_assets,
+    }
+    form = EnterpriseForm(request.POST or None, initial=initial)
+    form.fields["credit_code"].disabled = True  # the record's identity; the commission corrects it
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "credit_code"}
+        try:
+            enterprise = services.update_enterprise(enterprise=enterprise, changes=changes)
+        except DomainError as exc:
+            form.apply_domain_errors(exc.errors)
+        else:
+            messages.success(
+                request,
+                _("Saved (size class: %(size)s).") % {"size": enterprise.get_size_display()},
+            )
+            return redirect("home")
+    return render(
+        request, "enterprises/register.html", {"form": form, "editing": True, "enterprise": enterprise}
+    )
+
+
 def _require_member_enterprise(request: HttpRequest) -> Enterprise:
     enterprise = member_enterprise(request)
     if enterprise is None:

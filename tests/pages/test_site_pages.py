@@ -193,3 +193,32 @@ def test_login_and_logout():
     out = client.post("/logout/")
     assert out.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_member_edits_company_details_and_size_is_derived_again(member, enterprise):
+    client = client_as(member)
+    page = client.get("/enterprise/edit/").content.decode()
+    assert enterprise.credit_code in page and "disabled" in page
+    assert enterprise.size == "small"  # C34, 120 employees, 5,000 (10k CNY)
+    response = client.post(
+        "/enterprise/edit/",
+        {
+            "credit_code": "ignored",
+            "name": enterprise.name,
+            "industry": "C34",
+            "district": "130123",
+            "park": enterprise.park_id,
+            "employees": "400",
+            "revenue": "50000",
+            "total_assets": "",
+        },
+    )
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    # Industry rules: >= 1,000 employees and >= 40,000 revenue is large; 300+ and 2,000+ medium.
+    assert enterprise.size == "medium" and enterprise.employees == 400
+    assert enterprise.credit_code != "ignored"
+
+
+def test_edit_page_is_for_members(manager):
+    assert client_as(manager).get("/enterprise/edit/").status_code == 404
