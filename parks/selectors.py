@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from assessments.models import Assessment, DimensionScore
 from enterprises.models import Enterprise, KeyIndustry, Platform, PlatformUsage, Sector
 from enterprises.selectors import key_industry_coverage, on_cloud_q, on_platform_q
 from parks.models import Goal, GoalSnapshot, Park, StatsSnapshot, Zone
@@ -122,9 +123,8 @@ def scoped_enterprises(
 # --- the figures --------------------------------------------------------------------------------
 
 
-def _current_assessments():
-    from assessments.models import Assessment
-
+def _current_assessments() -> QuerySet[Assessment]:
+    """The assessments the statistics count: each enterprise's current (latest accepted) one."""
     # `is_current` alone is the contract; the status guard keeps a stale flag from counting.
     return Assessment.objects.filter(is_current=True, status=ACCEPTED)
 
@@ -189,8 +189,6 @@ def figures_by(
             **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in LEVELS},
         },
     )
-    from assessments.models import Assessment, DimensionScore
-
     dimension_rows = (
         DimensionScore.objects.filter(
             assessment__is_current=True,
