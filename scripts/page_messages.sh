@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Extract the pages' strings into locale/zh_Hans (templates/ and the page modules), then compile.
+#
+# Run from anywhere: scripts/page_messages.sh. Extraction runs in a scratch copy because Django's
+# makemessages files an app's strings under that app's own locale/ directory; the pages keep theirs
+# in the top-level locale/ (LOCALE_PATHS, which wins over the apps' catalogues). Existing
+# translations are kept (makemessages merges); fill the new msgstr and run it again to compile.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PAGE_MODULES="enterprises/views.py enterprises/forms.py enterprises/urls.py enterprises/templatetags/site.py
+assessments/views.py assessments/urls.py assessments/pdf.py parks/views.py parks/forms.py parks/urls.py config/charts.py"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/locale/zh_Hans/LC_MESSAGES"
+for f in $PAGE_MODULES; do
+  if [ -f "$f" ]; then mkdir -p "$WORK/$(dirname "$f")" && cp "$f" "$WORK/$f"; fi
+done
+mkdir -p "$WORK/templates"
+(cd templates && find . -name '*.html' -not -path './admin/*' -exec cp --parents {} "$WORK/templates/" \;)
+cp locale/zh_Hans/LC_MESSAGES/django.po "$WORK/locale/zh_Hans/LC_MESSAGES/" 2>/dev/null || true
+(cd "$WORK" && "$ROOT/.venv/bin/django-admin" makemessages -l zh_Hans --no-obsolete >/dev/null)
+mkdir -p locale/zh_Hans/LC_MESSAGES
+cp "$WORK/locale/zh_Hans/LC_MESSAGES/django.po" locale/zh_Hans/LC_MESSAGES/django.po
+msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
+echo "locale/zh_Hans/LC_MESSAGES/django.po: $(grep -c '^msgid' locale/zh_Hans/LC_MESSAGES/django.po) messages"
