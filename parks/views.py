@@ -649,6 +649,12 @@ def _scale(values) -> int:
     return -(-top // 4000) * 4000
 
 
+def quarter_label(quarter: str) -> str:
+    """ "2026Q3" as the page's language writes it (2026年3季度 / 2026 Q3)."""
+    year, _sep, number = quarter.partition("Q")
+    return _("%(year)s Q%(quarter)s") % {"year": year, "quarter": number}
+
+
 def _short(label: str, length: int = 12) -> str:
     return label if len(label) <= length else label[: length - 1] + "…"
 
@@ -703,7 +709,7 @@ def goal_cards(goals: list[dict]) -> list[dict]:
         history = goal.get("history") or []
         goal["chart"] = (
             charts.line_chart(
-                [point["quarter"] for point in history],
+                [quarter_label(point["quarter"]) for point in history],
                 [charts.Series(name=goal["title"], values=[point["value"] for point in history])],
                 max_value=None,
                 target=goal["target"],
@@ -757,7 +763,7 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         )
     )
     trend = selectors.quarterly_trend("park", park.code, today=today)
-    quarters = [point["quarter"] for point in trend]
+    quarters = [quarter_label(point["quarter"]) for point in trend]
     trend_score = charts.line_chart(
         quarters,
         [charts.Series(name=_("Mean score"), values=[point.get("mean_score") for point in trend])],
