@@ -280,6 +280,7 @@ def test_park_dashboard_trend_from_snapshots(manager, dataset):
     html = client_as(manager).get("/manage/dashboard/zhengding/").content.decode()
     trend = html.split("按季度趋势", 1)[1]
     assert "<svg" in trend and "55" in trend and "40" in trend
+    assert "季度" in trend  # quarters written in Chinese (2026年3季度), not "2026Q3"
 
 
 def test_city_dashboard_figures_for_the_commission(commission, dataset):
