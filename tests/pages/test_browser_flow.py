@@ -84,10 +84,10 @@ def city_dashboard_url() -> str | None:
         return None
 
 
-def wait_saved(page) -> None:
+def wait_saved(page, timeout: float = 10_000) -> None:
     from playwright.sync_api import expect
 
-    expect(page.locator("#save-state")).to_have_attribute("data-state", "saved")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "saved", timeout=timeout)
 
 
 def answer_visible_items(page) -> None:
@@ -177,7 +177,7 @@ def test_enterprise_flow_in_chromium(browser, live_server, reference_data, djang
     queued = page.evaluate(f"window.localStorage.getItem('dta:queue:{assessment_id}')")
     assert queued and "F-SEC-NET" in queued
     context.set_offline(False)
-    wait_saved(page)
+    wait_saved(page, timeout=45_000)  # the `online` event, or else the next retry (at most 30 s)
     assert page.evaluate(f"window.localStorage.getItem('dta:queue:{assessment_id}')") is None
 
     # Half a ratio typed (no answer yet) is kept on the device as well.
