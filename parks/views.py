@@ -26,6 +26,8 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subqu
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -297,14 +299,14 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
             params={**{k: v for k, v in params.items() if v}, "language": get_language()},
         )
         enqueue(build_export, export.pk)
-        messages.info(
-            request,
-            _(
-                "The cohort is too large to download at once; it is being prepared (by park, sector "
-                "and industry only). Download it from %(url)s when ready."
-            )
-            % {"url": reverse("export-download", kwargs={"pk": export.pk})},
+        url = reverse("export-download", kwargs={"pk": export.pk})
+        text = _(
+            "The cohort is too large to download at once; it is being prepared (by park, sector "
+            "and industry only). Download it from %(url)s when ready."
         )
+        # The link is ours; the translated text is escaped around it.
+        link = format_html('<a href="{0}">{0}</a>', url)
+        messages.info(request, mark_safe(escape(text) % {"url": link}))
         return redirect(f"{reverse('park-cohort')}?{_query_without(request, 'page')}")
     buffer = io.BytesIO()
     exports.write_cohort(buffer, enterprises, as_of=as_of)
