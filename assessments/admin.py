@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
 from assessments.models import (
@@ -81,7 +82,7 @@ class CheckInline(ImmutableWhenPublished, admin.StackedInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(ImmutableWhenPublished, admin.ModelAdmin):
+class QuestionnaireAdmin(ImmutableWhenPublished, SimpleHistoryAdmin):
     list_display = ["code", "version", "sector", "title", "status", "published_at", "item_count"]
     list_filter = ["status", "sector", "code"]
     search_fields = ["code", "title", "title_en"]
@@ -267,7 +268,7 @@ class ReviewInline(ReadOnlyInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = [
         "pk",
         "enterprise",

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
+from simple_history.admin import SimpleHistoryAdmin
 
 from config.errors import DomainError
 from enterprises import services
@@ -69,7 +70,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(SimpleHistoryAdmin):
     form = EnterpriseAdminForm
     change_list_template = "admin/enterprises/enterprise/change_list.html"
     list_display = ["name", "credit_code", "industry", "district", "park", "size", "employees", "revenue"]
@@ -139,7 +140,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "enterprise", "joined_at"]
     search_fields = ["user__username", "enterprise__name", "enterprise__credit_code"]
     autocomplete_fields = ["user", "enterprise"]
@@ -271,7 +272,7 @@ class CloudAdoptionAdminForm(forms.ModelForm):
 
 
 @admin.register(CloudAdoption)
-class CloudAdoptionAdmin(ReviewActionsMixin, admin.ModelAdmin):
+class CloudAdoptionAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     form = CloudAdoptionAdminForm
     review_service = services.review_cloud_adoption
     record_argument = "adoption"
@@ -377,7 +378,7 @@ class PlatformAdminForm(forms.ModelForm):
 
 
 @admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
+class PlatformAdmin(SimpleHistoryAdmin):
     form = PlatformAdminForm
     list_display = [
         "code",
@@ -402,7 +403,7 @@ class PlatformUsageAdminForm(forms.ModelForm):
 
 
 @admin.register(PlatformUsage)
-class PlatformUsageAdmin(ReviewActionsMixin, admin.ModelAdmin):
+class PlatformUsageAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     form = PlatformUsageAdminForm
     review_service = services.review_platform_usage
     record_argument = "usage"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +111,8 @@ class Enterprise(models.Model):
 
     objects = EnterpriseQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("enterprise")
@@ -142,6 +145,8 @@ class Membership(models.Model):
         Enterprise, on_delete=models.CASCADE, related_name="members", verbose_name=_("enterprise")
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("enterprise member")
@@ -311,6 +316,8 @@ class CloudAdoption(Reviewable):
 
     objects = CloudAdoptionQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("cloud adoption")
@@ -368,6 +375,8 @@ class Platform(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("industrial-internet platform")
@@ -404,6 +413,8 @@ class PlatformUsage(Reviewable):
     since = models.DateField(_("in use since"))
 
     objects = PlatformUsageQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
