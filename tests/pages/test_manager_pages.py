@@ -343,7 +343,6 @@ def test_the_evidence_link_is_the_scoped_evidence_view(manager, other_manager, d
     assert link in html
     download = client_as(manager).get(link)
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
-    download.close()
     assert client_as(other_manager).get(link).status_code == 404
 
 
