@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import permissions, renderers, serializers, status
+from rest_framework import generics, permissions, renderers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -513,15 +513,19 @@ class StatsExportView(APIView):
         return xlsx_response(buffer.getvalue(), f"stats-{table}.xlsx")
 
 
-class ExportListView(APIView):
-    """The user's background exports, newest first."""
+class ExportListView(generics.ListAPIView):
+    """The user's background exports, newest first (paginated)."""
 
     permission_classes = STATS_PERMISSIONS
+    serializer_class = ExportSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Export.objects.filter(requested_by=self.request.user).order_by("-created_at", "-pk")
 
     @extend_schema(responses={200: ExportSerializer(many=True), 401: ERRORS[401], 403: ERRORS[403]})
-    def get(self, request: Request) -> Response:
-        exports_qs = Export.objects.filter(requested_by=request.user)[:100]
-        return Response(ExportSerializer(exports_qs, many=True).data)
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class ExportDownloadView(APIView):
