@@ -357,3 +357,17 @@ def test_the_beat_schedule_names_real_tasks():
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert schedule["record-statistics-snapshots"]["task"] == record_snapshots.name
     assert {entry["task"] for entry in schedule.values()} <= set(celery_app.tasks)
+
+
+@pytest.mark.django_db
+def test_enqueue_publishes_only_after_commit(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with broker_at(CLOSED), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                enqueue(record_snapshots, "2026-06-01")
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and not OutboxMessage.objects.exists()  # nothing queued, nothing kept
