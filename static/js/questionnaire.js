@@ -304,6 +304,7 @@
     });
     var pct = total ? Math.round(100 * done / total) : 0;
     document.getElementById("progress-bar").style.width = pct + "%";
+    document.getElementById("progress-bar").parentNode.setAttribute("aria-valuenow", String(pct));
     document.getElementById("progress-text").textContent = done + " / " + total;
     document.getElementById("progress-pct").textContent = pct + "%";
     var list = document.getElementById("open-items");
