@@ -93,7 +93,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == "user":
         return render(request, "enterprises/home_no_company.html")
     if role in ("manager", "commission"):
-        return render(request, "enterprises/home_staff.html", {"role": role})
+        from assessments.models import Assessment
+        from enterprises.models import CloudAdoption, PlatformUsage
+
+        waiting = {
+            "assessments": Assessment.objects.visible_to(request.user).filter(status="submitted").count(),
+            "cloud": CloudAdoption.objects.visible_to(request.user).filter(status="pending").count(),
+            "platforms": PlatformUsage.objects.visible_to(request.user).filter(status="pending").count(),
+        }
+        return render(request, "enterprises/home_staff.html", {"role": role, "waiting": waiting})
     return render(request, "enterprises/landing.html")
 
 

@@ -222,3 +222,19 @@ def test_member_edits_company_details_and_size_is_derived_again(member, enterpri
 
 def test_edit_page_is_for_members(manager):
     assert client_as(manager).get("/enterprise/edit/").status_code == 404
+
+
+def test_staff_home_counts_what_waits_in_scope(manager, other_manager, enterprise):
+    from enterprises.models import CloudAdoption
+
+    CloudAdoption.objects.create(
+        enterprise=enterprise,
+        category="application",
+        deployment="public",
+        provider="aliyun",
+        contract_start="2026-01-01",
+    )
+    ours = client_as(manager).get("/").content.decode()
+    theirs = client_as(other_manager).get("/").content.decode()
+    assert 'data-figure="waiting_cloud">1<' in ours
+    assert 'data-figure="waiting_cloud">0<' in theirs
