@@ -7,6 +7,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("districts", api.DistrictViewSet, basename="district")
 router.register("parks", api.ParkViewSet, basename="park")
+router.register("rounds", api.RoundViewSet, basename="round")
 
 urlpatterns = [
     *router.urls,

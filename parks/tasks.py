@@ -119,3 +119,11 @@ def build_export(export_id: int) -> None:
     from parks.exports import build_export_file
 
     build_export_file(export_id=export_id)
+
+
+@shared_task(name="parks.tasks.send_round_reminders")
+def send_round_reminders(round_id: int) -> int:
+    """E-mail the members of the enterprises that have not completed a round (once a day each)."""
+    from parks.rounds import send_round_reminders as send
+
+    return send(round_id=round_id)
