@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from config.reference import load_reference_data
@@ -32,6 +33,14 @@ _serial = itertools.count(1)
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Statistics are cached; no test may read figures another test left behind."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("Demo data is for development only: set DEBUG=1 to load it.")
         accounts = load_demo_data()
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for account in accounts:
             self.stdout.write(f"  {account.username:<22} {account.role:<14} {account.detail}")
         self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")
