@@ -309,3 +309,6 @@ class RoundReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "user", "sent_on"], name="one_reminder_per_user_and_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round} → {self.user} ({self.sent_on})"
