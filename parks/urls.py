@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parks import views
+from parks import round_views, views
 
 urlpatterns = [
     path("manage/enterprises/", views.cohort, name="park-cohort"),
@@ -17,6 +17,9 @@ urlpatterns = [
     ),
     path("manage/dashboard/", views.park_dashboard_home, name="park-dashboard"),
     path("manage/dashboard/<slug:code>/", views.park_dashboard, name="park-dashboard-park"),
+    path("manage/rounds/", round_views.round_list, name="round-list"),
+    path("manage/rounds/<int:pk>/", round_views.round_detail, name="round-detail"),
+    path("manage/rounds/<int:pk>/remind/", round_views.round_remind, name="round-remind"),
     path("city/", views.city_dashboard, name="city-dashboard"),
     path("open-statistics/", views.public_stats, name="public-stats"),
 ]

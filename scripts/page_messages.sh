@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 PAGE_MODULES="enterprises/views.py enterprises/forms.py enterprises/urls.py enterprises/templatetags/site.py
-assessments/views.py assessments/urls.py assessments/pdf.py parks/views.py parks/forms.py parks/urls.py config/charts.py"
+assessments/views.py assessments/urls.py assessments/pdf.py parks/views.py parks/forms.py parks/urls.py parks/round_views.py config/charts.py"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/locale/zh_Hans/LC_MESSAGES"
@@ -17,7 +17,7 @@ for f in $PAGE_MODULES; do
   if [ -f "$f" ]; then mkdir -p "$WORK/$(dirname "$f")" && cp "$f" "$WORK/$f"; fi
 done
 mkdir -p "$WORK/templates"
-(cd templates && find . -name '*.html' -not -path './admin/*' -exec cp --parents {} "$WORK/templates/" \;)
+(cd templates && find . -name '*.html' \( -not -path './admin/*' -o -path './admin/enterprises/*' \) -exec cp --parents {} "$WORK/templates/" \;)
 cp locale/zh_Hans/LC_MESSAGES/django.po "$WORK/locale/zh_Hans/LC_MESSAGES/" 2>/dev/null || true
 (cd "$WORK" && "$ROOT/.venv/bin/django-admin" makemessages -l zh_Hans --no-obsolete >/dev/null)
 mkdir -p locale/zh_Hans/LC_MESSAGES

@@ -1,0 +1,64 @@
+"""The assessment-round pages of park managers and the commission."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from parks.models import AssessmentRound
+
+pytestmark = pytest.mark.django_db
+
+
+def open_form(client, deadline_days=14):
+    deadline = (timezone.localdate() + timedelta(days=deadline_days)).isoformat()
+    return client.post("/manage/rounds/", {"park": "", "name": "2026年度评测", "deadline": deadline})
+
+
+def test_access(client, member, manager, other_manager, enterprise):
+    assert client.get("/manage/rounds/").status_code == 302  # to the login page
+    client.force_login(member)
+    assert client.get("/manage/rounds/").status_code == 403
+    client.force_login(manager)
+    page = client.get("/manage/rounds/")
+    assert page.status_code == 200
+    assert "开启" in page.content.decode()  # Chinese by default
+    # A manager can only choose their own parks.
+    assert [p.code for p in page.context["form"].fields["park"].queryset] == ["zhengding"]
+
+
+def test_manager_opens_follows_and_reminds(
+    client, manager, other_manager, enterprise, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    from parks.models import Park
+
+    member.email = "m@example.cn"
+    member.save()
+    client.force_login(manager)
+    park = Park.objects.get(code="zhengding")
+    deadline = (timezone.localdate() + timedelta(days=14)).isoformat()
+    response = client.post("/manage/rounds/", {"park": park.pk, "name": "2026年度评测", "deadline": deadline})
+    round_ = AssessmentRound.objects.get()
+    assert response.status_code == 302 and response.url == f"/manage/rounds/{round_.pk}/"
+    detail = client.get(response.url).content.decode()
+    assert enterprise.name in detail
+    assert "0 / 1" in client.get("/manage/rounds/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/manage/rounds/{round_.pk}/remind/")
+    assert [m.to for m in mailoutbox] == [["m@example.cn"]]
+    client.force_login(other_manager)
+    assert client.get(f"/manage/rounds/{round_.pk}/").status_code == 404
+    assert client.post(f"/manage/rounds/{round_.pk}/remind/").status_code == 404
+
+
+def test_a_deadline_in_the_past_is_explained(client, manager, enterprise):
+    from parks.models import Park
+
+    client.force_login(manager)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client.post(
+        "/manage/rounds/", {"park": Park.objects.get(code="zhengding").pk, "name": "x", "deadline": yesterday}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["deadline"]
+    assert not AssessmentRound.objects.exists()
