@@ -8,6 +8,7 @@ translation and lose their `fuzzy` flag; other entries are left alone. Prints wh
 import json
 import re
 import sys
+from pathlib import Path
 
 
 def quote(text: str) -> str:
@@ -19,8 +20,8 @@ def unquote(lines: list[str]) -> str:
 
 
 def main(path: str, translations_path: str) -> None:
-    translations = json.load(open(translations_path, encoding="utf-8"))
-    blocks = open(path, encoding="utf-8").read().split("\n\n")
+    translations = json.loads(Path(translations_path).read_text(encoding="utf-8"))
+    blocks = Path(path).read_text(encoding="utf-8").split("\n\n")
     found = set()
     out = []
     for block in blocks:
@@ -55,7 +56,7 @@ def main(path: str, translations_path: str) -> None:
         else:
             body.append(f"msgstr {quote(value)}")
         out.append("\n".join(head + body))
-    open(path, "w", encoding="utf-8").write("\n\n".join(out))
+    Path(path).write_text("\n\n".join(out), encoding="utf-8")
     for missing in sorted(set(translations) - found):
         print("not found:", missing)
 
