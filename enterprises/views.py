@@ -5,6 +5,8 @@ Thin views: they check who is asking, call the services and selectors, and rende
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -12,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,7 +58,13 @@ def enterprise_home_context(request: HttpRequest, enterprise: Enterprise) -> dic
     usages = list(enterprise.platform_usages.select_related("platform").order_by("-pk"))
     tier = cloud_tier(enterprise)
 
-    next_steps: list[str] = []
+    rounds = _rounds_of(enterprise)
+    next_steps: list[str] = [
+        _("Submit an assessment by %(deadline)s for “%(round)s”.")
+        % {"deadline": date_format(r["round"].deadline, "DATE_FORMAT"), "round": r["round"].name}
+        for r in rounds
+        if not r["completed"] and not r["overdue"]
+    ]
     if open_assessment is not None and open_assessment.status == Assessment.Status.RETURNED:
         next_steps.append(_("Correct the returned assessment and submit it again."))
     elif open_assessment is not None:
@@ -81,7 +91,25 @@ def enterprise_home_context(request: HttpRequest, enterprise: Enterprise) -> dic
         "usages": usages,
         "cloud_tier": tier,
         "next_steps": next_steps,
+        "rounds": rounds,
     }
+
+
+def _rounds_of(enterprise: Enterprise) -> list[dict]:
+    """The park's assessment rounds that ask for this enterprise, still open or due lately."""
+    from parks.rounds import round_members
+
+    today = timezone.localdate()
+    recent = enterprise.rounds.filter(deadline__gte=today - timedelta(days=30)).select_related("park")
+    rounds = []
+    for round_ in recent.order_by("deadline", "pk"):
+        completed = bool(
+            round_members(round_).filter(pk=enterprise.pk).values_list("completed", flat=True).first()
+        )
+        rounds.append(
+            {"round": round_, "completed": completed, "overdue": not completed and round_.deadline < today}
+        )
+    return rounds
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -238,3 +238,22 @@ def test_staff_home_counts_what_waits_in_scope(manager, other_manager, enterpris
     theirs = client_as(other_manager).get("/").content.decode()
     assert 'data-figure="waiting_cloud">1<' in ours
     assert 'data-figure="waiting_cloud">0<' in theirs
+
+
+def test_enterprise_home_shows_the_parks_assessment_round(member, enterprise, manager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parks.models import Park
+    from parks.rounds import open_round
+
+    park = Park.objects.get(code="zhengding")
+    round_ = open_round(
+        by=manager, park=park, name="2026年度评测", deadline=timezone.localdate() + timedelta(days=20)
+    )
+    html = client_as(member).get("/").content.decode()
+    assert f'data-round="{round_.pk}"' in html and "2026年度评测" in html
+    assert "待完成" in html
+    next_steps = html.split('id="next-steps"', 1)[1].split("</section>", 1)[0]
+    assert "2026年度评测" in next_steps
