@@ -202,6 +202,17 @@ def play_scenario() -> dict[str, int]:
         comment="设备联网率填报为 90%，但“信息系统”一题选择了“未使用”，请核对后重新提交。",
     )
     manager = waiting_enterprise.park.managers.order_by("pk").first() or commission
+    # The park's round for this year, which the star has completed and the draft has not.
+    from parks.rounds import open_round
+
+    open_round(
+        by=manager,
+        park=star_enterprise.park,
+        name="2026年度数字化水平评测",
+        deadline=timezone.localdate() + timedelta(days=30),
+        enterprises=[star_enterprise, draft_enterprise, waiting_enterprise, returned_enterprise],
+        opened_on=timezone.localdate() - timedelta(days=10),
+    )
     return {
         "report": latest.pk,
         "draft": draft.pk,
