@@ -44,6 +44,17 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def celery_eager():
+    """Run queued tasks inline, also when REDIS_URL points at a real broker (as in CI)."""
+    from config import celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture
 def reference_data(db):
     """For transactional tests, which flush the database after each test: load it again."""
     load_reference_data()

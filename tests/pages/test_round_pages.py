@@ -28,7 +28,14 @@ def test_access(client, member, manager, other_manager, enterprise):
 
 
 def test_manager_opens_follows_and_reminds(
-    client, manager, other_manager, enterprise, member, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    manager,
+    other_manager,
+    enterprise,
+    member,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    celery_eager,
 ):
     from parks.models import Park
 

@@ -114,6 +114,7 @@ def test_reminders_go_to_members_of_enterprises_not_done_once_a_day(
     mailoutbox,
     questionnaire,
     django_capture_on_commit_callbacks,
+    celery_eager,
 ):
     member.email = "member@example.cn"
     member.save()
