@@ -36,9 +36,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 messages: $(STAMP)
-	for app in parks enterprises assessments; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete); done
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "parks/*" -i "enterprises/*" -i "assessments/*"
-	DEBUG=1 $(BIN)/python manage.py compilemessages -i .venv
+	for app in parks enterprises assessments; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete && ../$(BIN)/django-admin compilemessages); done
+	scripts/page_messages.sh
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/stats.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles var
