@@ -15,7 +15,6 @@ import io
 from datetime import date
 from decimal import Decimal
 from functools import wraps
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -33,11 +32,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Assessment, DimensionCode, Review
+from assessments.views import flag_texts
 from config import charts
 from config.errors import DomainError, StateConflict
 from enterprises.access import is_commission, is_member, is_park_manager, manages
 from enterprises.models import CloudAdoption, Enterprise, Industry, KeyIndustry, PlatformUsage, Sector
 from enterprises.selectors import on_cloud_q
+from enterprises.templatetags.site import colon, english, local_name
 from parks import exports, selectors
 from parks.forms import AssessmentReviewForm, CohortFilterForm, VerificationForm
 from parks.models import Export, Goal, Park, Zone
@@ -60,24 +61,8 @@ LEVEL_LABELS = {
 }
 
 
-def english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def list_separator() -> str:
     return ", " if english() else "、"
-
-
-def colon() -> str:
-    return ": " if english() else "："
-
-
-def local_name(obj: Any) -> str:
-    if obj is None:
-        return ""
-    if english() and getattr(obj, "name_en", ""):
-        return obj.name_en
-    return obj.name
 
 
 # --- access -------------------------------------------------------------------------------------
@@ -316,13 +301,6 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
 
 
 # --- the review queue ---------------------------------------------------------------------------
-
-
-def flag_texts(assessment: Assessment) -> list[str]:
-    """The assessment's plausibility flags in words (the report page's wording)."""
-    from assessments.views import flag_texts as report_flag_texts
-
-    return report_flag_texts(assessment)
 
 
 @reviewer_required
