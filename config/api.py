@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,8 +21,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's handler, plus domain errors: 400 with field messages, 409 for state conflicts."""
     if isinstance(exc, DomainError):
         return Response(exc.errors, status=exc.status_code)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+    # Django's Http404 and PermissionDenied (raised by services and access checks) are turned
+    # into 404 and 403 by DRF's own handler, keeping their message.
     return drf_exception_handler(exc, context)
