@@ -350,9 +350,9 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
         """Accept, or return with a reason code and a comment; the park manager or the commission."""
-        assessment = self.get_object()
-        if not manages(request.user, assessment.enterprise):
-            raise PermissionDenied(_("Only the enterprise's park manager or the commission can review."))
+        assessment = self.get_object()  # 404 outside the caller's scope
+        # Before validating the body: a member (even one who also manages the park) gets a 403.
+        services.ensure_can_review(by=request.user, enterprise=assessment.enterprise)
         serializer = AssessmentReviewRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.review_assessment(

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
@@ -34,6 +35,7 @@ from assessments.models import (
 )
 from assessments.scoring import AnswerError, to_decimal
 from config.errors import DomainError, StateConflict
+from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
 from parks.cache import invalidate_statistics
 
@@ -504,6 +506,14 @@ def refresh_current_assessment(*, enterprise: Enterprise) -> Assessment | None:
     return latest
 
 
+def ensure_can_review(*, by: AbstractBaseUser, enterprise: Enterprise) -> None:
+    """Refuse (PermissionDenied) anyone but the enterprise's reviewers, and its own members."""
+    if is_member(by, enterprise):
+        raise PermissionDenied(_("Members of an enterprise cannot review its assessments."))
+    if not manages(by, enterprise):
+        raise PermissionDenied(_("Only the enterprise's park manager or the commission can review."))
+
+
 @transaction.atomic
 def review_assessment(
     *,
@@ -516,8 +526,11 @@ def review_assessment(
     """Accept a submitted assessment, or return it with a reason code and a comment.
 
     Only from submitted (else StateConflict). Accepting makes it the enterprise's current
-    assessment when it is the latest accepted one by submission time.
+    assessment when it is the latest accepted one by submission time. Only a reviewer of the
+    enterprise (its park manager or the commission) who is not one of its members may review:
+    nobody accepts their own assessment (else PermissionDenied -> 403).
     """
+    ensure_can_review(by=by, enterprise=assessment.enterprise)
     if decision not in Review.Decision.values:
         raise DomainError(_("Choose accept or return."), field="decision")
     comment = (comment or "").strip()

@@ -366,6 +366,38 @@ def test_review_access(as_, persona, code, submitted):
     assert submitted.status == ("accepted" if code == 200 else "submitted")
 
 
+def test_review_refused_to_a_manager_who_is_also_a_member(client_for, manager, make_assessment):
+    """The park manager is also a member of an enterprise in their park: they may submit its
+    assessment, never review it (API 403, the service refuses too); nothing changes."""
+    from django.core.exceptions import PermissionDenied
+
+    from assessments import services
+
+    own = make_enterprise(name="园区管理员自己的企业", park="zhengding", member=manager)
+    assessment = make_assessment(own, answers=STRONG, submit=True)
+    client = client_for(manager)
+    for body in ({"decision": "accept"}, {"decision": "return", "reason": "other", "comment": "x"}):
+        response = client.post(url(assessment, "review"), body, format="json")
+        assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.review_assessment(by=manager, assessment=assessment, decision="accept")
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted" and not assessment.is_current
+    assert assessment.reviews.count() == 0
+
+
+def test_review_service_refuses_non_reviewers(member, other_manager, submitted):
+    from django.core.exceptions import PermissionDenied
+
+    from assessments import services
+
+    for user in (member, other_manager):
+        with pytest.raises(PermissionDenied):
+            services.review_assessment(by=user, assessment=submitted, decision="accept")
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
 def test_return_needs_a_reason_code_and_a_comment(client_for, manager, submitted):
     client = client_for(manager)
     response = client.post(url(submitted, "review"), {"decision": "return"}, format="json")
