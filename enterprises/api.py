@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.selectors import current_assessments
+from config.api import StrictBooleanFilter
 from enterprises import services
 from enterprises.access import get_enterprise_for_user, is_commission, is_member
 from enterprises.models import Enterprise, Industry, KeyIndustry, Sector, Size
@@ -132,7 +133,7 @@ class EnterpriseFilter(filters.FilterSet):
     level = filters.ChoiceFilter(
         method="filter_level", choices=[(n, str(n)) for n in range(5)], label=_("Current assessment level")
     )
-    on_cloud = filters.BooleanFilter(method="filter_on_cloud", label=_("On cloud today"))
+    on_cloud = StrictBooleanFilter(method="filter_on_cloud", label=_("On cloud today"))
     search = filters.CharFilter(method="filter_search", label=_("Name or credit code"))
 
     class Meta:
@@ -142,9 +143,9 @@ class EnterpriseFilter(filters.FilterSet):
     def filter_level(self, queryset, name: str, value: str):
         return queryset.filter(pk__in=current_assessments().filter(level=int(value)).values("enterprise_id"))
 
-    def filter_on_cloud(self, queryset, name: str, value: bool):
+    def filter_on_cloud(self, queryset, name: str, value: str):
         in_cloud = on_cloud_q()
-        return queryset.filter(in_cloud) if value else queryset.exclude(in_cloud)
+        return queryset.filter(in_cloud) if value == "true" else queryset.exclude(in_cloud)
 
     def filter_search(self, queryset, name: str, value: str):
         value = value.strip()

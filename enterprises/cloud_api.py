@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import IdFilter, StrictBooleanFilter
 from enterprises import services
 from enterprises.access import is_commission, is_member, manages
 from enterprises.evidence import EXTENSIONS, MAX_EVIDENCE_BYTES, EvidenceSizeLimitHandler, EvidenceTooLarge
@@ -264,7 +265,7 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class RegistrationFilter(filters.FilterSet):
-    enterprise = filters.NumberFilter(field_name="enterprise_id")
+    enterprise = IdFilter(field_name="enterprise_id")
     status = filters.ChoiceFilter(choices=ReviewStatus.choices)
     park = filters.CharFilter(field_name="enterprise__park__code")
 
@@ -453,7 +454,7 @@ class PlatformSerializer(serializers.ModelSerializer):
 
 class PlatformFilter(filters.FilterSet):
     tier = filters.ChoiceFilter(choices=PlatformTier.choices)
-    nationally_recognised = filters.BooleanFilter()
+    nationally_recognised = StrictBooleanFilter()
     industry = filters.CharFilter(field_name="industries__code", distinct=True)
     key = filters.ChoiceFilter(field_name="industries__key", choices=KeyIndustry.choices, distinct=True)
 

@@ -135,3 +135,29 @@ def test_a_refusal_keeps_its_message_in_chinese(client_for, manager, enterprise)
     response = client_for(manager).patch(f"/api/v1/enterprises/{enterprise.pk}/", {"employees": 1}, format="json")
     assert response.status_code == 403
     assert "只有" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_not_found_is_one_chinese_message(client_for, other_manager, enterprise):
+    response = client_for(other_manager).get(f"/api/v1/enterprises/{enterprise.pk}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
+    response = client_for(other_manager).get("/api/v1/cloud-adoptions/999999/")
+    assert response.json() == {"detail": "未找到。"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/cloud-adoptions/?enterprise=99999999999999999999999",
+        "/api/v1/platform-usages/?enterprise=99999999999999999999999",
+        "/api/v1/cloud-adoptions/?enterprise=abc",
+        "/api/v1/enterprises/?on_cloud=maybe",
+        "/api/v1/platforms/?nationally_recognised=perhaps",
+    ],
+)
+def test_bad_filter_values_are_400_naming_the_parameter(client_for, commission, url):
+    response = client_for(commission).get(url)
+    assert response.status_code == 400
+    assert url.split("?")[1].split("=")[0] in response.json()
