@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -206,11 +207,29 @@ class AssessmentReviewRequestSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 
+MAX_ID = 2**63 - 1  # the largest primary key any database backend stores (bigint)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """A primary key: a whole number from 1 to 2**63-1, else a 400 naming the parameter.
+
+    Unbounded, a huge number reaches the database and SQLite raises OverflowError (a 500).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class AssessmentFilter(filters.FilterSet):
-    enterprise = filters.NumberFilter(field_name="enterprise_id")
+    enterprise = IdFilter(field_name="enterprise_id")
     status = filters.ChoiceFilter(choices=Assessment.Status.choices)
     park = filters.CharFilter(field_name="enterprise__park__code")
-    questionnaire = filters.NumberFilter(field_name="questionnaire_id")
+    questionnaire = IdFilter(field_name="questionnaire_id")
 
     class Meta:
         model = Assessment

@@ -170,6 +170,22 @@ def test_list_filters(as_, enterprise, other_enterprise, make_assessment, mini):
     assert client.get("/api/v1/assessments/?status=bogus").status_code == 400
 
 
+@pytest.mark.parametrize("parameter", ["enterprise", "questionnaire"])
+@pytest.mark.parametrize("value", ["99999999999999999999999", str(2**63), "0", "-1", "1.5", "x"])
+def test_id_filters_out_of_range_are_a_400_naming_the_parameter(as_, submitted, parameter, value):
+    """A huge number used to reach SQLite and raise OverflowError (a 500)."""
+    for persona in ("commission", "member"):
+        response = as_(persona).get(f"/api/v1/assessments/?{parameter}={value}")
+        assert response.status_code == 400, (persona, response.content)
+        assert list(response.json()) == [parameter]
+
+
+@pytest.mark.parametrize("parameter", ["enterprise", "questionnaire"])
+def test_id_filters_at_the_largest_key_are_empty(as_, submitted, parameter):
+    response = as_("commission").get(f"/api/v1/assessments/?{parameter}={2**63 - 1}")
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
 def test_list_query_count_is_fixed(
     client_for, commission, make_user, make_assessment, django_assert_max_num_queries
 ):
