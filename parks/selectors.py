@@ -116,8 +116,17 @@ def filtered_enterprises(enterprises: QuerySet[Enterprise], filters: StatsFilter
 def scoped_enterprises(
     user: AbstractBaseUser | AnonymousUser, filters: StatsFilters | None = None
 ) -> QuerySet[Enterprise]:
-    """The enterprises a statistics request of `user` covers: `visible_to(user)`, then the filters."""
-    return filtered_enterprises(Enterprise.objects.visible_to(user), filters or StatsFilters())
+    """The enterprises a statistics request of `user` covers: `visible_to(user)`, then the filters.
+
+    Statistics are a reviewer's view: a park manager's cover the parks they manage, never an
+    enterprise they happen to be a member of elsewhere.
+    """
+    from enterprises.access import is_commission
+
+    enterprises = Enterprise.objects.visible_to(user)
+    if not is_commission(user):
+        enterprises = enterprises.filter(park__in=stats_parks_for(user).values("pk"))
+    return filtered_enterprises(enterprises, filters or StatsFilters())
 
 
 # --- the figures --------------------------------------------------------------------------------

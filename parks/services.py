@@ -17,12 +17,21 @@ if TYPE_CHECKING:
 def add_manager(*, park: Park, user: AbstractBaseUser) -> None:
     """Make `user` a manager of `park` (no-op when already one)."""
     park.managers.add(user)
+    _scope_changed()
 
 
 @transaction.atomic
 def remove_manager(*, park: Park, user: AbstractBaseUser) -> None:
     """`user` no longer manages `park`."""
     park.managers.remove(user)
+    _scope_changed()
+
+
+def _scope_changed() -> None:
+    # Cached statistics are keyed by user; a manager's parks changed, so drop them after commit.
+    from parks.cache import invalidate_statistics
+
+    transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))
 
 
 def _json_figures(figures: dict) -> dict:
