@@ -65,7 +65,9 @@ class RegisterSerializer(serializers.Serializer):
 
     def validate_password(self, value: str) -> str:
         # Field-level, so that a bad password is reported even when other fields are wrong too.
-        candidate = User(username=self.initial_data.get("username", ""), email=self.initial_data.get("email", ""))
+        candidate = User(
+            username=self.initial_data.get("username", ""), email=self.initial_data.get("email", "")
+        )
         try:
             validate_password(value, candidate)
         except DjangoValidationError as exc:

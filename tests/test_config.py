@@ -132,7 +132,9 @@ def test_api_clients_may_ask_for_english(api):
 @pytest.mark.django_db
 def test_a_refusal_keeps_its_message_in_chinese(client_for, manager, enterprise):
     # A park manager may read but not change an enterprise: 403 with the reason, in Chinese.
-    response = client_for(manager).patch(f"/api/v1/enterprises/{enterprise.pk}/", {"employees": 1}, format="json")
+    response = client_for(manager).patch(
+        f"/api/v1/enterprises/{enterprise.pk}/", {"employees": 1}, format="json"
+    )
     assert response.status_code == 403
     assert "只有" in response.json()["detail"]
 

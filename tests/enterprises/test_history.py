@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_api_changes_are_recorded_with_their_author(client_for, member, enterprise, manager, commission):
-    response = client_for(member).patch(f"/api/v1/enterprises/{enterprise.pk}/", {"employees": 321}, format="json")
+    response = client_for(member).patch(
+        f"/api/v1/enterprises/{enterprise.pk}/", {"employees": 321}, format="json"
+    )
     assert response.status_code == 200
     latest = enterprise.history.latest()
     assert (latest.history_type, latest.history_user, latest.employees) == ("~", member, 321)
@@ -16,8 +18,11 @@ def test_api_changes_are_recorded_with_their_author(client_for, member, enterpri
     assert {(c.field, c.old, c.new) for c in delta.changes} >= {("employees", 120, 321)}
 
     adoption = make_adoption(enterprise, status="pending")
-    response = client_for(manager).post(f"/api/v1/cloud-adoptions/{adoption.pk}/verify/",
-                                        {"decision": "verified", "comment": "合同已核验"}, format="json")
+    response = client_for(manager).post(
+        f"/api/v1/cloud-adoptions/{adoption.pk}/verify/",
+        {"decision": "verified", "comment": "合同已核验"},
+        format="json",
+    )
     assert response.status_code == 200
     record = adoption.history.latest()
     assert (record.status, record.history_user) == ("verified", manager)
