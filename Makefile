@@ -28,6 +28,7 @@ run: $(STAMP)
 
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: $(STAMP)
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
