@@ -224,7 +224,7 @@ class AnswerError(ValueError):
     """An answer that does not fit its item. `problem` is a stable code; the caller words it.
 
     problems: unknown_item, shape, unknown_option, exclusive, duplicate_option, not_integer,
-    ratio_range, level_range, not_number
+    ratio_range, level_range, not_number, text_nul, text_too_long (detail: the limit)
     """
 
     def __init__(self, item: str, problem: str, detail: str = ""):
@@ -242,6 +242,10 @@ ANSWER_KEYS = {
     "number": {"value"},
     "text": {"text"},
 }
+
+
+# A text answer is a short free answer (a provider's name, a remark), not a document.
+MAX_TEXT_LENGTH = 2000
 
 
 def _is_int(value: Any) -> bool:
@@ -316,8 +320,13 @@ def parse_answer(definition: Definition, raw: Any) -> Answer:
         return Answer(code, blank=True)
     if not isinstance(text, str):
         raise AnswerError(code, "shape", "text")
+    if "\x00" in text:
+        # PostgreSQL cannot store NUL in text or jsonb: refused here, before it becomes a 500.
+        raise AnswerError(code, "text_nul")
     if not text.strip():
         return Answer(code, blank=True)
+    if len(text) > MAX_TEXT_LENGTH:
+        raise AnswerError(code, "text_too_long", str(MAX_TEXT_LENGTH))
     return Answer(code, text=text)
 
 

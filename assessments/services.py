@@ -241,6 +241,8 @@ def answer_problem_message(error: AnswerError, definition: scoring.Definition) -
         "ratio_range": _("The numerator must be from 0 to the denominator, and the denominator above 0."),
         "level_range": _("The level must be a whole number from 0 to 4."),
         "not_number": _("The value must be a number."),
+        "text_nul": _("The text contains a NUL character (code 0), which cannot be stored; remove it."),
+        "text_too_long": _("The text may be at most %(detail)s characters long."),
     }
     return messages.get(error.problem, _("Invalid answer.")) % {"detail": error.detail}
 

@@ -294,6 +294,28 @@ def test_a_bad_answer_is_named_and_nothing_is_saved(client_for, member, draft, b
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a\u0000b", "空字符"),  # PostgreSQL cannot store NUL: it used to be a 500 there
+        ("云" * 2001, "2000"),
+    ],
+)
+def test_a_bad_text_answer_is_a_400_naming_the_item_in_chinese(client_for, member, draft, text, message):
+    client = client_for(member)
+    answers = [{"item": "F-SYS", "option": "b"}, {"item": "F-CLOUD-WHO", "text": text}]
+    response = client.patch(url(draft, "answers"), {"answers": answers}, format="json")
+    assert response.status_code == 400
+    problems = response.json()["answers"]
+    assert list(problems) == ["F-CLOUD-WHO"] and message in problems["F-CLOUD-WHO"][0]
+    assert "文本" in problems["F-CLOUD-WHO"][0]  # Chinese by default
+    assert not Answer.objects.filter(assessment=draft).exists()
+    # Up to the limit, and without NUL, the text is stored.
+    answers[1]["text"] = "云" * 2000
+    assert client.patch(url(draft, "answers"), {"answers": answers}, format="json").status_code == 200
+    assert Answer.objects.get(assessment=draft, item="F-CLOUD-WHO").value == {"text": "云" * 2000}
+
+
 def test_answers_body_must_be_a_list(client_for, member, draft):
     client = client_for(member)
     assert client.patch(url(draft, "answers"), {"answers": "x"}, format="json").status_code == 400

@@ -341,12 +341,20 @@ def test_blank_answers_are_not_answers():
         ({"item": "F-DEV", "value": True}, "F-DEV", "not_number"),
         ({"item": "F-DEV", "value": 1e300}, "F-DEV", "not_number"),
         ({"item": "F-CLOUD-WHO", "text": 5}, "F-CLOUD-WHO", "shape"),
+        ({"item": "F-CLOUD-WHO", "text": "a\u0000b"}, "F-CLOUD-WHO", "text_nul"),
+        ({"item": "F-CLOUD-WHO", "text": "\u0000"}, "F-CLOUD-WHO", "text_nul"),
+        ({"item": "F-CLOUD-WHO", "text": "云" * 2001}, "F-CLOUD-WHO", "text_too_long"),
     ],
 )
 def test_bad_answers_name_the_item_and_problem(raw, item, problem):
     with pytest.raises(AnswerError) as caught:
         parse_answer(D, raw)
     assert (caught.value.item, caught.value.problem) == (item, problem)
+
+
+def test_a_text_answer_up_to_2000_characters_is_kept():
+    text = "云" * 2000
+    assert parse_answer(D, {"item": "F-CLOUD-WHO", "text": text}).text == text
 
 
 def test_exclusive_option_alone_is_fine():
