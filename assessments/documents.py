@@ -8,6 +8,7 @@ extension of the lead's checks-format note. Reading and writing the tables is in
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -103,6 +104,31 @@ def _list(problems: Problems, where: str, node: Mapping, key: str, *, required: 
     return value
 
 
+def _kind_of(item: Mapping) -> str | None:
+    """The item's kind when it is a text, else None (a list or object is not hashable)."""
+    kind = item.get("kind")
+    return kind if isinstance(kind, str) else None
+
+
+def _option_codes(item: Mapping) -> set[str]:
+    """The item's option codes that are texts (anything else is reported where the option is)."""
+    return {
+        o["code"]
+        for o in item.get("options") or []
+        if isinstance(o, Mapping) and isinstance(o.get("code"), str)
+    }
+
+
+def _shown(value: Any) -> str:
+    """A value as written in the document, for a message (a list or object as JSON)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def _code(problems: Problems, where: str, node: Mapping) -> str | None:
     code = node.get("code")
     if not isinstance(code, str) or not CODE_PATTERN.match(code) or len(code) > 40:
@@ -148,7 +174,7 @@ def _validate_dimensions(problems: Problems, document: Mapping) -> dict[str, Map
         for dimension in document.get("dimensions") or []
         if isinstance(dimension, Mapping)
         for item in dimension.get("items") or []
-        if isinstance(item, Mapping)
+        if isinstance(item, Mapping) and isinstance(item.get("code"), str)
     }
     scored_points = Decimal(0)
     for d_index, dimension in enumerate(_list(problems, "", document, "dimensions")):
@@ -182,7 +208,7 @@ def _validate_dimensions(problems: Problems, document: Mapping) -> dict[str, Map
                 else:
                     item_where = item_code
             points = _validate_item(problems, item_where, item, items, all_item_codes)
-            if item.get("kind") in SCORED_KINDS and points is not None and points > 0:
+            if _kind_of(item) in SCORED_KINDS and points is not None and points > 0:
                 scored_points += points
             if item_code is not None:
                 items[item_code] = item
@@ -194,7 +220,7 @@ def _validate_dimensions(problems: Problems, document: Mapping) -> dict[str, Map
 def _validate_item(
     problems: Problems, where: str, item: Mapping, earlier: Mapping[str, Mapping], all_codes: set
 ) -> Decimal | None:
-    kind = item.get("kind")
+    kind = _kind_of(item)
     if kind not in KINDS:
         problems.add(where, _("“kind” must be one of %(values)s.") % {"values": ", ".join(sorted(KINDS))})
         _keys(problems, where, item, COMMON_ITEM_KEYS | set().union(*KIND_KEYS.values()))
@@ -311,7 +337,12 @@ def _validate_when(
         problems.add(where, _("“when” must be {“item”: code, “any”: [option codes]}."))
         return
     source_code = when["item"]
-    source = earlier.get(source_code) if isinstance(source_code, str) else None
+    if not isinstance(source_code, str):
+        problems.add(
+            where, _("“when”.“item” must be an item code, not %(value)s.") % {"value": _shown(source_code)}
+        )
+        return
+    source = earlier.get(source_code)
     if source is None:
         if source_code == item.get("code"):
             problems.add(where, _("“when” cannot name the item itself."))
@@ -324,16 +355,21 @@ def _validate_when(
         else:
             problems.add(where, _("“when” names an unknown item “%(code)s”.") % {"code": source_code})
         return
-    if source.get("kind") not in CHOICE_KINDS:
+    if _kind_of(source) not in CHOICE_KINDS:
         problems.add(where, _("“when” must name a single- or multiple-choice item."))
         return
     any_options = when["any"]
     if not isinstance(any_options, list) or not any_options:
         problems.add(where, _("“when”.“any” must be a non-empty list of option codes."))
         return
-    known = {o.get("code") for o in source.get("options") or [] if isinstance(o, Mapping)}
+    known = _option_codes(source)
     for option in any_options:
-        if option not in known:
+        if not isinstance(option, str):
+            problems.add(
+                where,
+                _("“when”.“any” must list option codes, not %(value)s.") % {"value": _shown(option)},
+            )
+        elif option not in known:
             problems.add(
                 where,
                 _("“when” names option “%(option)s”, which item “%(item)s” does not have.")
@@ -465,30 +501,39 @@ def _validate_condition(
         return
     if "dimension" in keys:
         _keys(problems, where, condition, {"dimension", "min_score", "max_score"})
-        if condition["dimension"] not in dimension_codes:
-            problems.add(where, _("unknown dimension “%(code)s”.") % {"code": condition["dimension"]})
+        if not isinstance(condition["dimension"], str) or condition["dimension"] not in dimension_codes:
+            problems.add(where, _("unknown dimension “%(code)s”.") % {"code": _shown(condition["dimension"])})
         _bounds(problems, where, condition, ("min_score", "max_score"))
         return
     if "item" not in keys:
         problems.add(where, _("a condition needs “item”, “scenes_at_least” or “dimension”."))
         return
-    item = items.get(condition["item"]) if isinstance(condition["item"], str) else None
+    if not isinstance(condition["item"], str):
+        problems.add(
+            where, _("“item” must be an item code, not %(value)s.") % {"value": _shown(condition["item"])}
+        )
+        return
+    item = items.get(condition["item"])
     if item is None:
         problems.add(where, _("unknown item “%(code)s”.") % {"code": condition["item"]})
         return
-    kind = item.get("kind")
+    kind = _kind_of(item)
     if "any" in keys:
         _keys(problems, where, condition, {"item", "any"})
         if kind not in CHOICE_KINDS:
             problems.add(where, _("“any” applies to single- and multiple-choice items only."))
             return
-        known = {o.get("code") for o in item.get("options") or [] if isinstance(o, Mapping)}
+        known = _option_codes(item)
         options = condition["any"]
         if not isinstance(options, list) or not options:
             problems.add(where, _("“any” must be a non-empty list of option codes."))
             return
         for option in options:
-            if option not in known:
+            if not isinstance(option, str):
+                problems.add(
+                    where, _("“any” must list option codes, not %(value)s.") % {"value": _shown(option)}
+                )
+            elif option not in known:
                 problems.add(
                     where,
                     _("item “%(item)s” has no option “%(option)s”.")

@@ -202,6 +202,41 @@ def _sector(d):
     d["sector"] = "mining"
 
 
+# A list or an object where a code is expected used to crash the validator (unhashable TypeError).
+
+
+def _item_code_list(d):
+    item(d, "F-DEV")["code"] = ["x"]
+
+
+def _kind_list(d):
+    item(d, "S4")["kind"] = ["scene"]
+
+
+def _when_item_list(d):
+    item(d, "F-CLOUD-WHO")["when"] = {"item": ["x"], "any": ["y"]}
+
+
+def _option_code_object(d):
+    item(d, "F-SYS")["options"][2]["code"] = {"c": 1}
+
+
+def _when_any_nested(d):
+    item(d, "M-PLAN")["when"] = {"item": "F-SYS", "any": [["a"]]}
+
+
+def _check_any_nested(d):
+    d["checks"][1]["all"].append({"item": "O-Q", "any": [["a"]]})
+
+
+def _check_item_list(d):
+    d["checks"][1]["all"].append({"item": ["F-SYS"], "any": ["a"]})
+
+
+def _check_dimension_object(d):
+    d["checks"][1]["all"].append({"dimension": {"code": "outcome"}, "min_score": 1})
+
+
 MUTATIONS = [
     (_dup_item, "items[1]: duplicate item code “M-PLAN”"),
     (_points_unscored, "S1: “points” must be 0 for an unscored item (scene)"),
@@ -232,6 +267,14 @@ MUTATIONS = [
     (_check_message, "checks[K-FOUND]: “message_en” must be a non-empty text"),
     (_exclusive_single, "“exclusive” applies to multiple-choice items only"),
     (_sector, "sector: must be one of"),
+    (_item_code_list, "foundation.items[5]: “code” must be letters"),
+    (_kind_list, "S4: “kind” must be one of"),
+    (_when_item_list, 'F-CLOUD-WHO: “when”.“item” must be an item code, not ["x"]'),
+    (_option_code_object, "F-SYS.options[2]: “code” must be letters"),
+    (_when_any_nested, 'M-PLAN: “when”.“any” must list option codes, not ["a"]'),
+    (_check_any_nested, ': “any” must list option codes, not ["a"]'),
+    (_check_item_list, ': “item” must be an item code, not ["F-SYS"]'),
+    (_check_dimension_object, 'unknown dimension “{"code": "outcome"}”'),
 ]
 
 
@@ -256,6 +299,35 @@ def test_all_problems_are_named_at_once():
     assert missing == [], problems
 
 
+def _paths(node, path=()):
+    """Every (path, value) of a document's scalar values, depth first."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, (*path, index))
+    else:
+        yield path, node
+
+
+def _replaced(document, path, value):
+    document = copy.deepcopy(document)
+    node = document
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    return document
+
+
+@pytest.mark.parametrize("wrap", [lambda v: [v], lambda v: {"x": v}], ids=["list", "object"])
+def test_a_list_or_object_anywhere_is_named_never_a_crash(wrap):
+    """Every scalar of the document, replaced in turn by a list or an object: problems, no TypeError."""
+    for path, value in _paths(MINI):
+        problems = validate_document(_replaced(MINI, path, wrap(value)))
+        assert problems, path
+
+
 def test_not_an_object():
     assert validate_document([1, 2]) == ["The document must be a JSON object."]
 
@@ -271,6 +343,22 @@ def test_import_command_lists_every_problem_and_creates_nothing(tmp_path):
         call_command("import_questionnaire", str(path))
     message = str(caught.value)
     assert "2 problem(s)" in message and "F-SYS" in message and "NOPE" in message
+    assert not Questionnaire.objects.filter(code="mini").exists()
+
+
+@pytest.mark.django_db
+def test_import_command_lists_shape_problems_without_a_traceback(tmp_path):
+    document = mini()
+    for mutate in (_item_code_list, _kind_list, _when_item_list, _option_code_object, _check_any_nested):
+        mutate(document)
+    path = tmp_path / "shapes.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        call_command("import_questionnaire", str(path))
+    message = str(caught.value)
+    assert "problem(s)" in message and "Traceback" not in message
+    assert "F-CLOUD-WHO: “when”.“item” must be an item code" in message
+    assert "F-SYS.options[2]: “code” must be letters" in message
     assert not Questionnaire.objects.filter(code="mini").exists()
 
 
