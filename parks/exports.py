@@ -19,6 +19,7 @@ from django.core.files import File
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -176,7 +177,7 @@ def stats_header(by: str | None) -> list[str]:
     }
     return [
         *([group[by]] if by else []),
-        _("Enterprises"),
+        pgettext("count", "Enterprises"),
         _("Assessed"),
         _("Pending review"),
         *(_("Level %(level)s") % {"level": level} for level in selectors.LEVELS),

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fill translations into a .po file: `po_fill.py FILE TRANSLATIONS.json`.
 
-TRANSLATIONS maps msgid -> msgstr (or, for plurals, a list of forms). Matching entries get the
+TRANSLATIONS maps msgid -> msgstr (or, for plurals, a list of forms); an entry with a context
+is keyed "context\u0004msgid". Matching entries get the
 translation and lose their `fuzzy` flag; other entries are left alone. Prints what it could not find.
 """
 
@@ -35,6 +36,9 @@ def main(path: str, translations_path: str) -> None:
         while end < len(lines) and lines[end].startswith('"'):
             end += 1
         msgid = unquote([lines[start][6:], *lines[start + 1 : end]])
+        context = next((json.loads(line[8:]) for line in lines[:start] if line.startswith("msgctxt ")), None)
+        if context is not None:  # keyed "context\u0004msgid", as gettext itself does
+            msgid = f"{context}\u0004{msgid}"
         if msgid not in translations or not msgid:
             out.append(block)
             continue
