@@ -179,10 +179,24 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(
         request=None,
-        responses={202: inline_serializer("RemindersQueued", {"pending": serializers.IntegerField()})},
+        responses={
+            202: inline_serializer(
+                "RemindersQueued",
+                {
+                    "pending": serializers.IntegerField(help_text=_("Enterprises that have not completed.")),
+                    "recipients": serializers.IntegerField(help_text=_("Members with an e-mail address.")),
+                    "unreachable": serializers.ListField(
+                        child=serializers.CharField(), help_text=_("Enterprises nobody can be e-mailed at.")
+                    ),
+                },
+            )
+        },
     )
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str) -> Response:
         """E-mail the members of the enterprises that have not completed the round."""
-        pending = rounds.request_reminders(round_=self.get_object())
-        return Response({"pending": pending}, status=status.HTTP_202_ACCEPTED)
+        plan = rounds.request_reminders(round_=self.get_object())
+        return Response(
+            {"pending": plan.pending, "recipients": plan.recipients, "unreachable": plan.unreachable},
+            status=status.HTTP_202_ACCEPTED,
+        )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from config.errors import DomainError
 from parks import rounds
 from parks.selectors import stats_parks_for
-from parks.views import _refusal, local_name, reviewer_required
+from parks.views import local_name, reviewer_required
 
 
 class RoundForm(forms.Form):
@@ -76,15 +76,19 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = rounds.rounds_for(request.user).filter(pk=pk).first()
     if round_ is None:
         raise Http404
-    try:
-        pending = rounds.request_reminders(round_=round_)
-    except DomainError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        if pending:
-            messages.success(
-                request, _("Reminders are on their way to the members of %(n)d enterprises.") % {"n": pending}
-            )
-        else:
-            messages.info(request, _("Every enterprise has completed this round; nobody to remind."))
+    plan = rounds.request_reminders(round_=round_)
+    if not plan.pending:
+        messages.info(request, _("Every enterprise has completed this round; nobody to remind."))
+    elif plan.recipients:
+        messages.success(
+            request,
+            _("Reminder e-mails are queued for %(people)d members of the enterprises not yet done.")
+            % {"people": plan.recipients},
+        )
+    if plan.unreachable:
+        messages.warning(
+            request,
+            _("Nobody can be e-mailed at: %(names)s (no member with an e-mail address).")
+            % {"names": "、".join(plan.unreachable)},
+        )
     return redirect("round-detail", pk=round_.pk)

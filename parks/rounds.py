@@ -7,6 +7,7 @@ Writes (`open_round`, `request_reminders`, `send_round_reminders`) and reads (`r
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,7 @@ def with_progress(rounds: QuerySet[AssessmentRound]) -> QuerySet[AssessmentRound
             distinct=True,
             filter=Q(
                 enterprises__assessments__status__in=DONE_STATUSES,
-                enterprises__assessments__submitted_at__date__gte=F("opened_on"),
+                enterprises__assessments__submitted_at__gte=F("created_at"),
             ),
         ),
     )
@@ -68,7 +69,7 @@ def round_members(round_: AssessmentRound) -> QuerySet[Enterprise]:
                 Assessment.objects.filter(
                     enterprise=OuterRef("pk"),
                     status__in=DONE_STATUSES,
-                    submitted_at__date__gte=round_.opened_on,
+                    submitted_at__gte=round_.created_at,
                 )
             )
         )
@@ -120,17 +121,31 @@ def open_round(
     return round_
 
 
-def request_reminders(*, round_: AssessmentRound) -> int:
-    """Queue the reminder e-mails of a round (after commit; never lost if Redis is down).
+@dataclass(frozen=True)
+class ReminderPlan:
+    """Who a reminder reaches: enterprises not done, their members with an e-mail address, and
+    the enterprises nobody can be reached at (no member, or no member with an e-mail address)."""
 
-    Returns how many enterprises have not completed the round yet.
-    """
+    pending: int
+    recipients: int
+    unreachable: list[str]
+
+
+def request_reminders(*, round_: AssessmentRound) -> ReminderPlan:
+    """Queue the reminder e-mails of a round (after commit; never lost if Redis is down)."""
     from parks.tasks import enqueue, send_round_reminders
 
-    pending = round_members(round_).filter(completed=False).count()
-    if pending:
+    pending = list(round_members(round_).filter(completed=False).values_list("pk", "name"))
+    reachable = Membership.objects.filter(enterprise__in=[pk for pk, _name in pending]).exclude(user__email="")
+    reached = set(reachable.values_list("enterprise_id", flat=True))
+    plan = ReminderPlan(
+        pending=len(pending),
+        recipients=reachable.count(),
+        unreachable=[name for pk, name in pending if pk not in reached],
+    )
+    if plan.recipients:
         enqueue(send_round_reminders, round_.pk)
-    return pending
+    return plan
 
 
 def send_round_reminders(*, round_id: int, today: date | None = None) -> int:

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Assessment, Questionnaire
+from parks.models import AssessmentRound
 from parks.rounds import send_round_reminders
 from tests.conftest import make_enterprise
 
@@ -133,7 +134,10 @@ def test_reminders_go_to_members_of_enterprises_not_done_once_a_day(
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/v1/rounds/{round_id}/remind/")
-    assert (response.status_code, response.json()) == (202, {"pending": 1})
+    assert (response.status_code, response.json()) == (
+        202,
+        {"pending": 1, "recipients": 1, "unreachable": []},
+    )
     assert [m.to for m in mailoutbox] == [["member@example.cn"]]
     assert enterprise.name in mailoutbox[0].body
     assert "年度" in mailoutbox[0].subject
@@ -156,3 +160,13 @@ def test_rounds_in_the_admin(client, commission, manager, enterprise):
     response = client_for_round.get("/admin/parks/assessmentround/")
     assert response.status_code == 200
     assert "年度评测" in response.content.decode()
+
+
+def test_reminders_name_the_enterprises_nobody_can_be_emailed_at(client_for, manager, enterprise, member):
+    assert member.email == ""
+    client = client_for(manager)
+    round_id = client.post(
+        "/api/v1/rounds/", {"park": "zhengding", "name": "年度", "deadline": deadline()}, format="json"
+    ).json()["id"]
+    response = client.post(f"/api/v1/rounds/{round_id}/remind/")
+    assert response.json() == {"pending": 1, "recipients": 0, "unreachable": [enterprise.name]}
