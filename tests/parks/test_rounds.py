@@ -81,12 +81,12 @@ def test_completion_counts_submissions_since_opening(
         "/api/v1/rounds/", {"park": "zhengding", "name": "年度", "deadline": deadline()}, format="json"
     ).json()["id"]
     now = timezone.now()
-    # Submitted before the round opened: does not count; accepted since: counts.
+    # Submitted an hour before the round opened (the same day): does not count; since: counts.
     Assessment.objects.create(
         enterprise=late,
         questionnaire=questionnaire,
         status="accepted",
-        submitted_at=now - timedelta(days=40),
+        submitted_at=AssessmentRound.objects.get(pk=round_id).created_at - timedelta(hours=1),
         score=50,
         level=2,
     )
