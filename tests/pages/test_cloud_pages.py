@@ -103,3 +103,16 @@ def test_declare_platform_usage(member, enterprise):
     again = client.post("/platforms/", {"platform": platform.pk, "since": "2025-07-01"})
     assert again.status_code == 200 and PlatformUsage.objects.count() == 1
     assert "errorlist" in again.content.decode()
+
+
+def test_an_ended_contract_is_marked(client, member, enterprise):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.enterprises.cloud_factories import make_adoption
+
+    make_adoption(enterprise, end=timezone.localdate() - timedelta(days=3))
+    client.force_login(member)
+    assert "合同已到期" in client.get("/cloud/").content.decode()
+    assert "合同已到期" in client.get("/").content.decode()
