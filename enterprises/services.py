@@ -398,6 +398,7 @@ def declare_platform_usage(
         enterprise=enterprise, platform=platform, since=since, status=ReviewStatus.PENDING, created_by=by
     )
     _check_usage_unique(usage)
+    _check_since(usage)
     try:
         with transaction.atomic():
             usage.save()
@@ -407,6 +408,12 @@ def declare_platform_usage(
             field="platform",
         ) from None
     return usage
+
+
+def _check_since(usage: PlatformUsage) -> None:
+    # A declaration is of use that has begun: a date in the future cannot be verified.
+    if usage.since > timezone.localdate():
+        raise DomainError(_("The platform cannot be in use since a future date."), field="since")
 
 
 @transaction.atomic
@@ -427,6 +434,7 @@ def update_platform_usage(
     if not changed:
         return usage
     _check_usage_unique(usage)
+    _check_since(usage)
     _back_to_pending(usage)
     usage.save()
     return usage

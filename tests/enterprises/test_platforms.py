@@ -407,3 +407,22 @@ def test_usage_filters(client_for, commission, enterprise, other_enterprise, pla
     assert ids(f"enterprise={enterprise.pk}") == {a.pk, b.pk}
     assert ids("park=luquan") == {c.pk}
     assert ids("platform=other") == {b.pk}
+
+
+@pytest.mark.django_db
+def test_a_usage_cannot_start_in_the_future(client_for, member, enterprise):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.enterprises.cloud_factories import make_platform
+
+    platform = make_platform(code="future-check")
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client_for(member).post(
+        "/api/v1/platform-usages/",
+        {"enterprise": enterprise.pk, "platform": platform.code, "since": tomorrow},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["since"]
