@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from enterprises.models import CloudAdoption, Enterprise, Sector, Size
 from enterprises.selectors import on_cloud_q, with_cloud_tier
+from enterprises.templatetags.site import LEVEL_NAMES
 from parks import selectors
 from parks.models import Export
 
@@ -180,7 +181,7 @@ def stats_header(by: str | None) -> list[str]:
         pgettext("count", "Enterprises"),
         _("Assessed"),
         _("Pending review"),
-        *(_("Level %(level)s") % {"level": level} for level in selectors.LEVELS),
+        *(str(LEVEL_NAMES[level]) for level in selectors.LEVELS),
         _("Mean score"),
         _("Foundation"),
         _("Operations"),

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Review
 from enterprises.models import Industry, ReviewStatus, Sector, Size
+from enterprises.templatetags.site import LEVEL_NAMES
 from parks.models import Park
 
-LEVEL_CHOICES = [("", _("Any level"))] + [(str(level), _("Level %(n)s") % {"n": level}) for level in range(5)]
+LEVEL_CHOICES = [("", _("Any level")), *((str(level), name) for level, name in LEVEL_NAMES.items())]
 # The assessment status column of the cohort: the status of the enterprise's latest assessment.
 STATUS_CHOICES = [
     ("", _("Any status")),

@@ -38,7 +38,7 @@ from config.errors import DomainError, StateConflict
 from enterprises.access import is_commission, is_member, is_park_manager, manages
 from enterprises.models import CloudAdoption, Enterprise, Industry, KeyIndustry, PlatformUsage, Sector
 from enterprises.selectors import on_cloud_q
-from enterprises.templatetags.site import colon, english, local_name
+from enterprises.templatetags.site import LEVEL_NAMES, colon, english, local_name
 from parks import exports, selectors
 from parks.forms import AssessmentReviewForm, CohortFilterForm, VerificationForm
 from parks.models import Export, Goal, Park, Zone
@@ -51,13 +51,6 @@ GOAL_STATUS_LABELS = {
     "missed": gettext_lazy("Missed"),
     "on_track": gettext_lazy("On track"),
     "behind": gettext_lazy("Behind"),
-}
-LEVEL_LABELS = {
-    0: gettext_lazy("No level"),
-    1: gettext_lazy("Level 1"),
-    2: gettext_lazy("Level 2"),
-    3: gettext_lazy("Level 3"),
-    4: gettext_lazy("Level 4"),
 }
 
 
@@ -513,7 +506,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": list(assessment.reviews.select_related("by").order_by("at", "pk")),
             "form": form,
             "can_decide": assessment.status == Assessment.Status.SUBMITTED,
-            "level_labels": LEVEL_LABELS,
+            "level_labels": LEVEL_NAMES,
         },
     )
 
@@ -599,7 +592,7 @@ def platform_usage_verify(request: HttpRequest, pk: int) -> HttpResponse:
 def level_chart(figures: dict) -> str:
     distribution = figures["level_distribution"]
     return charts.column_chart(
-        [(str(LEVEL_LABELS[level]), distribution[str(level)]) for level in selectors.LEVELS],
+        [(str(LEVEL_NAMES[level]), distribution[str(level)]) for level in selectors.LEVELS],
         max_value=_scale(distribution.values()),
         label=_("Level distribution"),
     )
