@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.errors import StateConflict
 from enterprises.models import Sector
 
 if TYPE_CHECKING:
@@ -34,7 +35,77 @@ class DimensionCode(models.TextChoices):
 # --- questionnaires -----------------------------------------------------------------------------
 
 
-class Questionnaire(models.Model):
+def published_refusal(questionnaire: Questionnaire) -> StateConflict:
+    """The error for any change to a published version (model, admin and API refuse alike)."""
+    return StateConflict(
+        _("Questionnaire %(code)s version %(version)s is published and can no longer be changed.")
+        % {"code": questionnaire.code, "version": questionnaire.version}
+    )
+
+
+class ImmutableWhenPublished(models.Model):
+    """Rows of a published questionnaire version can be neither saved nor deleted (issue 3).
+
+    The guard lives in save() and delete() because those are the one path every single-row write
+    goes through: the admin, the services, forms, fixtures and the shell alike. A database
+    trigger would have to be written twice (SQLite and PostgreSQL) and a signal hides the rule
+    from the model. It reads the STORED rows, so the draft -> published transition itself (a save
+    of a row still stored as a draft) passes. Bulk queryset writes (update(), bulk_create(),
+    queryset.delete()) bypass save(); the services only use them on drafts they have just created.
+
+    `questionnaire_lookup` names the path from this model to its questionnaire.
+    """
+
+    questionnaire_lookup = "questionnaire"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        questionnaire = self._published_questionnaire()
+        if questionnaire is not None:
+            raise published_refusal(questionnaire)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        questionnaire = self._published_questionnaire()
+        if questionnaire is not None:
+            raise published_refusal(questionnaire)
+        return super().delete(*args, **kwargs)
+
+    def _published_questionnaire(self) -> Questionnaire | None:
+        """The published questionnaire this row belongs to, stored or about to be, else None."""
+        published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+        if self.pk is not None:
+            # The stored row: moving it out of a published version is a change of that version too.
+            stored = published.filter(
+                pk__in=type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values(f"{self.questionnaire_lookup}__pk")
+            ).first()
+            if stored is not None:
+                return stored
+        return self._published_parent(published)
+
+    def _published_parent(self, published: models.QuerySet[Questionnaire]) -> Questionnaire | None:
+        parent_id = getattr(self, "questionnaire_id", None)
+        return published.filter(pk=parent_id).first() if parent_id is not None else None
+
+
+class ItemChild(ImmutableWhenPublished):
+    """An option, band or scene level: its questionnaire is its item's."""
+
+    questionnaire_lookup = "item__questionnaire"
+
+    class Meta:
+        abstract = True
+
+    def _published_parent(self, published: models.QuerySet[Questionnaire]) -> Questionnaire | None:
+        item_id = getattr(self, "item_id", None)
+        return published.filter(items__pk=item_id).first() if item_id is not None else None
+
+
+class Questionnaire(ImmutableWhenPublished, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -65,8 +136,14 @@ class Questionnaire(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def _published_questionnaire(self) -> Questionnaire | None:
+        # The stored row decides: publishing a stored draft is allowed, changing a published one not.
+        if self.pk is None:
+            return None
+        return Questionnaire.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).first()
 
-class Dimension(models.Model):
+
+class Dimension(ImmutableWhenPublished, models.Model):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("questionnaire")
     )
@@ -94,7 +171,7 @@ class ItemKind(models.TextChoices):
     TEXT = "text", _("Text")
 
 
-class Item(models.Model):
+class Item(ImmutableWhenPublished, models.Model):
     # The questionnaire is repeated here so that item codes are unique per questionnaire.
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="items", verbose_name=_("questionnaire")
@@ -137,7 +214,7 @@ class Item(models.Model):
         return self.code
 
 
-class Option(models.Model):
+class Option(ItemChild, models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="options", verbose_name=_("item"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=20)
@@ -161,7 +238,7 @@ class Option(models.Model):
         return f"{self.code}: {self.label}"
 
 
-class Band(models.Model):
+class Band(ItemChild, models.Model):
     """A ratio band: r <= `upto` (the first such band) gives `value`."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="bands", verbose_name=_("item"))
@@ -178,7 +255,7 @@ class Band(models.Model):
         return f"<= {self.upto}: {self.value}"
 
 
-class SceneLevel(models.Model):
+class SceneLevel(ItemChild, models.Model):
     """One step (0-4) of a scene's ladder."""
 
     item = models.ForeignKey(
@@ -198,7 +275,7 @@ class SceneLevel(models.Model):
         return f"{self.level}: {self.label}"
 
 
-class LevelRule(models.Model):
+class LevelRule(ImmutableWhenPublished, models.Model):
     """One rung of the level rule; the rules are tried from the highest level down."""
 
     questionnaire = models.ForeignKey(
@@ -222,7 +299,7 @@ class LevelRule(models.Model):
         return self.name
 
 
-class Recommendation(models.Model):
+class Recommendation(ImmutableWhenPublished, models.Model):
     questionnaire = models.ForeignKey(
         Questionnaire,
         on_delete=models.CASCADE,
@@ -244,7 +321,7 @@ class Recommendation(models.Model):
         return f"{self.dimension} < {self.below}"
 
 
-class Check(models.Model):
+class Check(ImmutableWhenPublished, models.Model):
     """A declared contradiction, flagged for reviewers on submit (checks-format.md)."""
 
     questionnaire = models.ForeignKey(

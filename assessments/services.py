@@ -32,6 +32,7 @@ from assessments.models import (
     Recommendation,
     Review,
     SceneLevel,
+    published_refusal,
 )
 from assessments.scoring import AnswerError, to_decimal
 from config.errors import DomainError, StateConflict
@@ -48,10 +49,7 @@ if TYPE_CHECKING:
 def ensure_editable(questionnaire: Questionnaire) -> None:
     """Refuse any change to a published questionnaire version (it is immutable)."""
     if questionnaire.pk and Questionnaire.objects.filter(pk=questionnaire.pk, status="published").exists():
-        raise StateConflict(
-            _("Questionnaire %(code)s version %(version)s is published and can no longer be changed.")
-            % {"code": questionnaire.code, "version": questionnaire.version}
-        )
+        raise published_refusal(questionnaire)
 
 
 def _create_from_document(document: Mapping[str, Any], *, version: int | None = None) -> Questionnaire:
