@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from assessments.selectors import current_assessments
 from config.api import StrictBooleanFilter
+from config.errors import DomainError
 from enterprises import services
 from enterprises.access import get_enterprise_for_user, is_commission, is_member
 from enterprises.models import Enterprise, Industry, KeyIndustry, Sector, Size
@@ -162,10 +163,24 @@ class CurrentAssessmentSerializer(serializers.Serializer):
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
-    industry = serializers.SlugRelatedField(slug_field="code", queryset=Industry.objects.all())
-    district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all())
+    industry = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Industry.objects.all(),
+        error_messages={"does_not_exist": _("No GB/T 4754-2017 division has the code “{value}” (e.g. C34).")},
+    )
+    district = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=District.objects.all(),
+        error_messages={
+            "does_not_exist": _("No district of Shijiazhuang has the code “{value}” (e.g. 130123).")
+        },
+    )
     park = serializers.SlugRelatedField(
-        slug_field="code", queryset=Park.objects.all(), required=False, allow_null=True
+        slug_field="code",
+        queryset=Park.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("No park has the code “{value}” (e.g. zhengding).")},
     )
     credit_code = serializers.CharField(max_length=40)
     sector = serializers.CharField(source="industry.sector", read_only=True)
@@ -201,6 +216,13 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     # The three figures below come from annotations of EnterpriseViewSet.get_queryset (one query
     # for the whole page); a freshly written instance is re-read through the same queryset.
+    def validate_credit_code(self, value: str) -> str:
+        # Checked here too (the service checks again), so that every problem is named at once.
+        try:
+            return services.valid_credit_code(value, exclude_pk=getattr(self.instance, "pk", None))
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.errors["credit_code"]) from None
+
     def get_on_cloud(self, obj: Enterprise) -> bool:
         return bool(getattr(obj, "on_cloud", False))
 

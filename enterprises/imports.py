@@ -40,6 +40,7 @@ HEADERS = {
     "资产总额(万元)": "total_assets",
     "total_assets": "total_assets",
 }
+COLUMN_OF_FIELD = {field: header for header, field in reversed(list(HEADERS.items())) if not header.isascii()}
 REQUIRED = ["credit_code", "name", "industry", "district", "employees", "revenue"]
 TEMPLATE_HEADERS = [
     "统一社会信用代码",
@@ -58,6 +59,11 @@ class RowError:
     row: int
     field: str
     message: str
+
+    @property
+    def column(self) -> str:
+        """The column as the sheet names it (the template's Chinese header)."""
+        return COLUMN_OF_FIELD.get(self.field, self.field)
 
 
 class ImportRefused(DomainError):

@@ -333,15 +333,15 @@ class CloudAdoption(Reviewable):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_category_display()} · {self.provider_label}"
+
     @property
     def contract_ended(self) -> bool:
         """The contract's end date has passed (Shanghai time): no longer counts as on cloud."""
         from django.utils import timezone
 
         return self.contract_end is not None and self.contract_end < timezone.localdate()
-
-    def __str__(self) -> str:
-        return f"{self.enterprise} · {self.get_category_display()} · {self.provider_label}"
 
     @property
     def provider_label(self) -> str:

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 EDITABLE_FIELDS = ("name", "industry", "district", "park", "employees", "revenue", "total_assets")
 
 
-def _valid_credit_code(raw: str, *, exclude_pk: int | None = None) -> str:
+def valid_credit_code(raw: str, *, exclude_pk: int | None = None) -> str:
+    """The normalised code, or DomainError on `credit_code` saying what is wrong or that it is taken."""
     try:
         code = check_credit_code(raw)
     except InvalidCreditCode as exc:
@@ -84,7 +85,7 @@ def register_enterprise(
     commission = is_commission(by)
     if not commission and Membership.objects.filter(user=by).exists():
         raise DomainError(_("You already act for an enterprise; one account acts for one enterprise."))
-    code = _valid_credit_code(credit_code)
+    code = valid_credit_code(credit_code)
     _check_park_in_district(park, district)
     enterprise = Enterprise(
         credit_code=code,
@@ -119,7 +120,7 @@ def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Ent
     if "credit_code" in changes:
         changes = {
             **changes,
-            "credit_code": _valid_credit_code(changes["credit_code"], exclude_pk=enterprise.pk),
+            "credit_code": valid_credit_code(changes["credit_code"], exclude_pk=enterprise.pk),
         }
     for field, value in changes.items():
         setattr(enterprise, field, value)

@@ -108,3 +108,14 @@ def test_admin_import_page(client, commission, manager):
     assert client.get("/admin/enterprises/enterprise/import/template.xlsx").status_code == 200
     client.force_login(manager)
     assert client.get(url).status_code in (302, 403)  # not staff: sent to the admin login
+
+
+def test_every_problem_of_a_row_is_named_in_the_sheet_s_words(commission):
+    with pytest.raises(ImportRefused) as excinfo:
+        import_enterprises(
+            by=commission, file=workbook(row(code="91110000600037341M", industry="C99", employees=-3))
+        )
+    errors = {e.column: e.message for e in excinfo.value.row_errors}
+    assert set(errors) == {"统一社会信用代码", "行业代码", "从业人员"}
+    assert "C99" in errors["行业代码"]
+    assert "行业" in errors["行业代码"]
