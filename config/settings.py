@@ -240,6 +240,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
+
+# The admin's history pages show who changed what; restoring old versions would bypass the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@sjz-digital.example")
 
 if not DEBUG and not TESTING:

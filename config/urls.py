@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
@@ -7,6 +8,10 @@ api_v1 = [
     path("", include("enterprises.api_urls")),
     path("", include("assessments.api_urls")),
 ]
+
+admin.site.site_header = _("Digital transformation assessment · administration")
+admin.site.site_title = _("Shijiazhuang DRC administration")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

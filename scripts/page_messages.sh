@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 PAGE_MODULES="enterprises/views.py enterprises/forms.py enterprises/urls.py enterprises/templatetags/site.py
-assessments/views.py assessments/urls.py assessments/pdf.py parks/views.py parks/forms.py parks/urls.py parks/round_views.py config/charts.py"
+assessments/views.py assessments/urls.py assessments/pdf.py parks/views.py parks/forms.py parks/urls.py parks/round_views.py config/charts.py config/urls.py"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/locale/zh_Hans/LC_MESSAGES"
