@@ -348,17 +348,22 @@ def _answer_text(item: dict, value: dict | None) -> str:
     def label(entry: dict) -> str:
         return (entry.get("label_en") if english() else None) or entry.get("label") or entry.get("code", "")
 
+    def option_label(option: dict) -> str:
+        # Letters as on the questionnaire page: later options say "as b, plus …".
+        code = option.get("code", "")
+        return f"{code}. {label(option)}" if len(code) == 1 else label(option)
+
     if not value:
         return ""
     kind = item["kind"]
     if kind == "single":
         options = {o["code"]: o for o in item.get("options", [])}
         option = options.get(value.get("option"))
-        return label(option) if option else str(value.get("option", ""))
+        return option_label(option) if option else str(value.get("option", ""))
     if kind == "multi":
         options = {o["code"]: o for o in item.get("options", [])}
         return list_separator().join(
-            label(options[c]) if c in options else c for c in value.get("options", [])
+            option_label(options[c]) if c in options else c for c in value.get("options", [])
         )
     if kind == "ratio":
         numerator, denominator = value.get("numerator"), value.get("denominator")
