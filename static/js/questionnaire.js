@@ -385,7 +385,9 @@
           submitButton.disabled = false;
           out.hidden = false;
           if (response.status === 400 && body && body.missing) {
-            out.textContent = t.missing.replace("%(items)s", body.missing.join(", "));
+            out.textContent = t.missing.replace("%(n)s", String(body.missing.length));
+            var openList = document.getElementById("open-items");
+            if (openList) { openList.scrollIntoView({ block: "center" }); }
           } else {
             out.textContent = errorText(body) || t.refused;
           }
