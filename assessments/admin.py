@@ -1,13 +1,24 @@
-"""Admin: the commission authors questionnaires (drafts), publishes them, copies a new version;
-assessments are shown read-only (they change through the review loop, not by hand)."""
+"""Admin: the commission authors questionnaires (drafts), imports and exports them as JSON,
+publishes them, copies a new version; assessments are shown read-only (they change through the
+review loop, not by hand)."""
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
@@ -26,6 +37,7 @@ from assessments.models import (
     Review,
     SceneLevel,
 )
+from assessments.selectors import questionnaire_json
 from config.errors import DomainError
 
 
@@ -81,6 +93,57 @@ class CheckInline(ImmutableWhenPublished, admin.StackedInline):
     fields = ["position", "code", "conditions", "message", "message_en"]
 
 
+MAX_IMPORT_BYTES = 2 * 1024 * 1024  # the shipped questionnaires are about 60 KB
+
+
+class QuestionnaireImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Questionnaire file (JSON)"),
+        help_text=_("A questionnaire document as in QUESTIONNAIRES.md, UTF-8 encoded."),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish it at once"),
+        required=False,
+        help_text=_("Otherwise it is imported as a draft, to check and publish later."),
+    )
+
+
+def read_uploaded_document(upload) -> tuple[Any, list[str]]:
+    """The JSON document of an uploaded file (numbers exact, as the import command reads them),
+    or the problems that keep it from being read."""
+    if upload.size > MAX_IMPORT_BYTES:
+        return None, [
+            gettext("The file is larger than %(size)s MB.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+        ]
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [gettext("The file is not UTF-8 text.")]
+    try:
+        return json.loads(text, parse_float=Decimal), []
+    except json.JSONDecodeError as exc:
+        return None, [
+            gettext("The file is not valid JSON (line %(line)s, column %(column)s): %(error)s")
+            % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}
+        ]
+
+
+def problem_list(errors: dict) -> list[str]:
+    """The messages of a DomainError, flattened (every problem of the document, in order)."""
+    problems: list[str] = []
+    for messages_ in errors.values():
+        problems.extend(str(m) for m in (messages_ if isinstance(messages_, list) else [messages_]))
+    return problems
+
+
+def export_response(questionnaire: Questionnaire) -> HttpResponse:
+    """A download of exactly the file `manage.py export_questionnaire CODE VERSION -o FILE` writes."""
+    response = HttpResponse(questionnaire_json(questionnaire), content_type="application/json; charset=utf-8")
+    filename = f"{questionnaire.code}-v{questionnaire.version}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(ImmutableWhenPublished, SimpleHistoryAdmin):
     list_display = ["code", "version", "sector", "title", "status", "published_at", "item_count"]
@@ -100,7 +163,112 @@ class QuestionnaireAdmin(ImmutableWhenPublished, SimpleHistoryAdmin):
         "created_at",
     ]
     inlines = [DimensionInline, LevelRuleInline, RecommendationInline, CheckInline]
-    actions = ["publish", "new_version"]
+    actions = ["publish", "new_version", "export_json"]
+    # Templates (templates/admin/assessments/questionnaire/) take their words from the context:
+    # the assessments catalogue translates them here.
+    change_list_template = "admin/assessments/questionnaire/change_list.html"
+    change_form_template = "admin/assessments/questionnaire/change_form.html"
+
+    def get_urls(self):
+        custom = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="assessments_questionnaire_import",
+            ),
+            path(
+                "<path:object_id>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="assessments_questionnaire_export",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = extra_context or {}
+        if self.has_add_permission(request):
+            extra_context["import_json"] = {
+                "url": reverse("admin:assessments_questionnaire_import"),
+                "label": gettext("Import JSON"),
+            }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["export_json"] = {
+            "url": reverse("admin:assessments_questionnaire_export", args=[object_id]),
+            "label": gettext("Export JSON"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a questionnaire document: it is created (as a draft, or published), or nothing is
+        and every problem of the document is listed."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = QuestionnaireImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            publish = form.cleaned_data["publish"]
+            if publish and not self.has_change_permission(request):
+                raise PermissionDenied
+            document, problems = read_uploaded_document(form.cleaned_data["file"])
+            if not problems:
+                try:
+                    questionnaire = services.import_questionnaire(document=document, publish=publish)
+                except DomainError as exc:
+                    problems = problem_list(exc.errors)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("Imported %(code)s version %(version)s (%(status)s).")
+                        % {
+                            "code": questionnaire.code,
+                            "version": questionnaire.version,
+                            "status": questionnaire.get_status_display(),
+                        },
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:assessments_questionnaire_change", questionnaire.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import a questionnaire from JSON"),
+            "form": form,
+            "problems": problems,
+            "words": {
+                "intro": gettext(
+                    "The file is checked as a whole: if anything is wrong, nothing is created and every "
+                    "problem is listed. A code and version that already exist are refused."
+                ),
+                "problems": ngettext(
+                    "Nothing was imported: %(n)d problem.",
+                    "Nothing was imported: %(n)d problems.",
+                    len(problems),
+                )
+                % {"n": len(problems)},
+                "submit": gettext("Import"),
+            },
+        }
+        return TemplateResponse(request, "admin/assessments/questionnaire/import.html", context)
+
+    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Download a questionnaire version as its JSON document."""
+        questionnaire = self.get_object(request, unquote(object_id))
+        if questionnaire is None:
+            raise Http404
+        if not self.has_view_permission(request, questionnaire):
+            raise PermissionDenied
+        return export_response(questionnaire)
+
+    @admin.action(description=_("Export JSON"), permissions=["view"])
+    def export_json(self, request: HttpRequest, queryset: QuerySet[Questionnaire]) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(
+                request, gettext("Choose exactly one questionnaire to export."), messages.WARNING
+            )
+            return None
+        return export_response(queryset.get())
 
     @admin.display(description=_("items"))
     def item_count(self, obj: Questionnaire) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -78,6 +79,13 @@ def _item_document(item: Item) -> dict[str, Any]:
             for step in item.scene_levels.all()
         ]
     return document
+
+
+def questionnaire_json(questionnaire: Questionnaire) -> str:
+    """The exported JSON file of a questionnaire version (export command and admin alike)."""
+    return (
+        json.dumps(questionnaire_document(questionnaire, identity=False), ensure_ascii=False, indent=2) + "\n"
+    )
 
 
 def questionnaire_document(questionnaire: Questionnaire, *, identity: bool = True) -> dict[str, Any]:

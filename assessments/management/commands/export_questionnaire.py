@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessments.models import Questionnaire
-from assessments.selectors import questionnaire_document
+from assessments.selectors import questionnaire_json
 
 
 class Command(BaseCommand):
@@ -28,9 +26,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No questionnaire %(code)s version %(version)s.") % {"code": code, "version": version}
             ) from None
-        text = json.dumps(questionnaire_document(questionnaire, identity=False), ensure_ascii=False, indent=2)
+        text = questionnaire_json(questionnaire)  # the same file as the admin's "Export JSON"
         if output:
             with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+                handle.write(text)
         else:
-            self.stdout.write(text)
+            self.stdout.write(text, ending="")
