@@ -2,8 +2,8 @@
 
 `validate_document(document)` returns a list of messages (empty when the document is valid); it
 never stops at the first problem. The rules: the format of QUESTIONNAIRES.md plus the `checks`
-extension of the lead's checks-format note. Reading and writing the tables is in services
-(import) and selectors (export).
+extension (assessments/questionnaires/README.md, section "The `checks` format"). Reading and
+writing the tables is in services (import) and selectors (export).
 """
 
 from __future__ import annotations

@@ -322,7 +322,10 @@ class Recommendation(ImmutableWhenPublished, models.Model):
 
 
 class Check(ImmutableWhenPublished, models.Model):
-    """A declared contradiction, flagged for reviewers on submit (checks-format.md)."""
+    """A declared contradiction, flagged for reviewers on submit.
+
+    Format: assessments/questionnaires/README.md, section "The `checks` format".
+    """
 
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="checks", verbose_name=_("questionnaire")

@@ -619,7 +619,7 @@ def recommendations_for(
     return tuple(sorted(shown, key=lambda r: scores[r.dimension]))
 
 
-# --- checks (checks-format.md) ------------------------------------------------------------------
+# --- checks (format: assessments/questionnaires/README.md, "The `checks` format") ----------------
 
 
 def _within(value: Fraction, condition: Mapping[str, Any], low: str, high: str) -> bool:
