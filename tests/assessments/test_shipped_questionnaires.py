@@ -35,3 +35,14 @@ def test_shipped_questionnaire_is_published_and_exports_unchanged(path):
         questionnaire = services.import_questionnaire(document=document, publish=True)
     assert questionnaire.status == "published"
     assert questionnaire_document(questionnaire, identity=False) == document
+
+
+def test_the_checks_format_is_documented_where_the_code_points():
+    """The code used to point at a checks-format.md that is not in the repository."""
+    app = Path(__file__).resolve().parents[2] / "assessments"
+    readme = (app / "questionnaires" / "README.md").read_text(encoding="utf-8")
+    assert "## The `checks` format" in readme
+    for kind in ('"any"', '"min_level"', '"min_value"', '"scenes_at_least"', '"min_score"', "message_en"):
+        assert kind in readme
+    stale = [p.name for p in app.rglob("*.py") if "checks-format.md" in p.read_text(encoding="utf-8")]
+    assert stale == []
