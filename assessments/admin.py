@@ -30,6 +30,7 @@ from assessments.models import (
     Dimension,
     DimensionScore,
     Item,
+    ItemScore,
     LevelRule,
     Option,
     Questionnaire,
@@ -425,6 +426,13 @@ class DimensionScoreInline(ReadOnlyInline):
     fields = ["dimension", "score"]
 
 
+class ItemScoreInline(ReadOnlyInline):
+    """Each item's points and exact score at submit; scoped with its assessment (visible_to)."""
+
+    model = ItemScore
+    fields = ["item", "dimension", "applicable", "points", "score", "scene_level"]
+
+
 class AnswerInline(ReadOnlyInline):
     model = Answer
     fields = ["item", "value", "updated_by", "updated_at"]
@@ -473,7 +481,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     readonly_fields = fields
-    inlines = [DimensionScoreInline, AnswerInline, ReviewInline]
+    inlines = [DimensionScoreInline, ItemScoreInline, AnswerInline, ReviewInline]
 
     def get_queryset(self, request: HttpRequest):
         return Assessment.objects.visible_to(request.user).select_related("enterprise", "questionnaire")

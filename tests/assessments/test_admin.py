@@ -97,3 +97,29 @@ def test_assessment_admin_is_scoped_and_searchable(
 def test_park_managers_have_no_admin(admin_client_for, manager):
     response = admin_client_for(manager).get("/admin/assessments/assessment/")
     assert response.status_code == 302  # to the admin login
+
+
+def test_item_scores_are_a_read_only_inline_of_the_scoped_assessment(
+    admin_client_for, commission, enterprise, make_assessment
+):
+    submitted = make_assessment(enterprise, answers=STRONG, submit=True)
+    client = admin_client_for(commission)
+    page = client.get(f"/admin/assessments/assessment/{submitted.pk}/change/")
+    assert page.status_code == 200
+    formsets = {f.formset.prefix: f for f in page.context["inline_admin_formsets"]}
+    assert "item_scores" in formsets
+    inline = formsets["item_scores"]
+    assert not inline.has_add_permission and not inline.has_change_permission
+    assert not inline.has_delete_permission
+    html = page.content.decode()
+    # F-SYS option d (value 1) of its 10 points: 10, stored with 6 decimals.
+    row = submitted.item_scores.get(item="F-SYS")
+    assert row.score == 10 and "F-SYS" in html and "10.000000" in html
+    assert submitted.item_scores.count() == 12
+    # Outside the viewer's scope the assessment, and so its item scores, do not exist.
+    staff = get_user_model().objects.create_user(username="staff-scoped", is_staff=True)
+    staff.user_permissions.add(
+        *commission.groups.get().permissions.filter(codename__in=["view_assessment", "view_itemscore"])
+    )
+    response = admin_client_for(staff).get(f"/admin/assessments/assessment/{submitted.pk}/change/")
+    assert response.status_code == 302  # the admin's "does not exist" redirect to the index
