@@ -394,4 +394,4 @@ class AssessmentViewSet(
             return Response(
                 {"detail": _("The assessment has not been submitted yet.")}, status=status.HTTP_409_CONFLICT
             )
-        return Response(selectors.build_report(assessment))
+        return Response(selectors.build_report(assessment, viewer=request.user))

@@ -112,7 +112,7 @@ class ReportPdfView(APIView):
                 status=status.HTTP_409_CONFLICT,
                 content_type="application/json",
             )
-        pdf = report_pdf(request._request, report_context(assessment))
+        pdf = report_pdf(request._request, report_context(assessment, viewer=request.user))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}-report.pdf"'
         return response

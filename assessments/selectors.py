@@ -190,11 +190,19 @@ def definition_for(questionnaire: Questionnaire) -> scoring.Definition:
 # --- the report ---------------------------------------------------------------------------------
 
 
-def benchmark(*, group: AssessmentQuerySet | None, score: Decimal | None) -> dict[str, Any]:
+# Below this many current assessments a group's mean and percentile would reveal individual
+# peers (with 2, the mean and one's own score give the other's): enterprises see only the count.
+BENCHMARK_MINIMUM = 5
+
+
+def benchmark(
+    *, group: AssessmentQuerySet | None, score: Decimal | None, reveal_small: bool = True
+) -> dict[str, Any]:
     """Mean score, count and `score`'s percentile over a group of current assessments.
 
     The percentile is the share (0-100) of the group's current assessments scoring at or below
-    `score`; mean and percentile are rounded half-up to the cent; null for an empty group.
+    `score`; mean and percentile are rounded half-up to the cent; null for an empty group, and
+    (unless `reveal_small`) for a group of fewer than BENCHMARK_MINIMUM, the count kept.
     """
     if group is None:
         return {"mean_score": None, "percentile": None, "count": 0}
@@ -204,8 +212,8 @@ def benchmark(*, group: AssessmentQuerySet | None, score: Decimal | None) -> dic
         at_or_below=Count("pk", filter=Q(score__lte=score)) if score is not None else Value(0),
     )
     count = figures["count"] or 0
-    if not count:
-        return {"mean_score": None, "percentile": None, "count": 0}
+    if not count or (count < BENCHMARK_MINIMUM and not reveal_small):
+        return {"mean_score": None, "percentile": None, "count": count}
     mean = scoring.round_half_up(Fraction(Decimal(figures["total"])) / count)
     percentile = (
         scoring.round_half_up(Fraction(100 * figures["at_or_below"], count)) if score is not None else None
@@ -217,14 +225,22 @@ def _decimal(text: str | None) -> Decimal | None:
     return Decimal(text) if text is not None else None
 
 
-def build_report(assessment: Assessment) -> dict[str, Any]:
+def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any]:
     """Everything the result page, the PDF and `GET .../report/` show for a submitted assessment.
 
     Read from what was stored at submit (scores never change afterwards) plus the questionnaire
     version's texts; benchmarks are over current assessments (the statistics' definition) of the
     enterprise's park, industry, sector and the whole city. The caller checks scope.
+
+    `viewer` decides what the benchmarks reveal: the enterprise's reviewers (its park manager and
+    the commission) see every group's mean and percentile; anyone else (its members; no viewer)
+    sees them only for groups of at least BENCHMARK_MINIMUM current assessments, else nulls
+    with the count.
     """
+    from enterprises.access import manages
+
     enterprise = assessment.enterprise
+    reveal_small = viewer is not None and manages(viewer, enterprise)
     questionnaire = assessment.questionnaire
     result = assessment.result or {}
     dimensions = {d.code: d for d in questionnaire.dimensions.all()}
@@ -311,7 +327,8 @@ def build_report(assessment: Assessment) -> dict[str, Any]:
             for r in result.get("recommendations", [])
         ],
         "benchmarks": {
-            name: benchmark(group=group, score=assessment.score) for name, group in groups.items()
+            name: benchmark(group=group, score=assessment.score, reveal_small=reveal_small)
+            for name, group in groups.items()
         },
         "history": [
             {

@@ -166,7 +166,9 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
             "ratio_denominator": _("The second number must be greater than 0."),
             "ratio_range": _("The first number cannot be greater than the second."),
             "number_invalid": _("Enter a number."),
-            "missing": _("These required items are still open: %(items)s"),
+            "missing": _(
+                "%(n)s required items are still open: see the list “Required items still open”, each links to its question."
+            ),
             "submit_offline": _("Could not submit: no connection. Your answers are kept; try again."),
             "open_n": _("%(n)s open"),
         },
@@ -203,21 +205,26 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
     )
 
 
-def report_context(assessment: Assessment) -> dict:
-    """The report of `assessments.selectors.build_report`, prepared for the template and charts."""
+def report_context(assessment: Assessment, *, viewer) -> dict:
+    """The report of `assessments.selectors.build_report`, prepared for the template and charts.
+
+    `viewer` decides what the benchmarks reveal (small groups: reviewers only, see build_report).
+    """
     from assessments.selectors import build_report
     from config import charts
     from enterprises.models import Enterprise
     from parks.selectors import overview
 
     english = (get_language() or "").startswith("en")
-    report = build_report(assessment)
+    report = build_report(assessment, viewer=viewer)
     enterprise = assessment.enterprise
 
     def name(entry: dict, key: str = "name") -> str:
         return (entry.get(f"{key}_en") if english else None) or entry.get(key) or ""
 
     city_means = overview(Enterprise.objects.all())["dimension_means"]
+    if report["benchmarks"]["city"]["mean_score"] is None:
+        city_means = {}  # too few current assessments to show to this viewer (or none at all)
     dimensions = [
         {
             "code": d["dimension"],
@@ -259,6 +266,8 @@ def report_context(assessment: Assessment) -> dict:
         note = ""
         if b["percentile"] is not None:
             note = _("P%(p)s · %(n)s ent.") % {"p": b["percentile"], "n": b["count"]}
+        elif b["count"]:
+            note = _("%(n)s ent., too few to compare") % {"n": b["count"]}
         bars.append(charts.Bar(b["label"], b["mean_score"], benchmark_colors[b["key"]], note=note))
 
     items_by_dimension: dict[str, list] = {}
@@ -374,7 +383,7 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment-fill", pk=assessment.pk)
         messages.info(request, _("This assessment has not been submitted yet: there is no report."))
         return redirect("home")
-    context = report_context(assessment)
+    context = report_context(assessment, viewer=request.user)
     member = is_member(request.user, assessment.enterprise)
     context["is_member"] = member
     context["can_review"] = (
@@ -394,7 +403,7 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from assessments.pdf import report_pdf
 
     assessment = _submitted_assessment(request, pk)
-    pdf = report_pdf(request, report_context(assessment))
+    pdf = report_pdf(request, report_context(assessment, viewer=request.user))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}-report.pdf"'
     return response

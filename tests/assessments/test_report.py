@@ -108,6 +108,60 @@ def test_report_benchmarks_over_current_assessments(client_for, manager, enterpr
     assert figures("city") == (Decimal("85.63"), Decimal("50.00"), 4)
 
 
+def test_small_benchmark_groups_reveal_no_peer_to_members(
+    client_for, member, manager, commission, enterprise, make_assessment, mini
+):
+    """Fewer than 5 current assessments in a group: an enterprise member sees only the count;
+    the reviewers (the park manager, the commission) still see mean and percentile."""
+    current(mini, score="50")  # C34 zhengding
+    current(mini, industry="C35", score="97.5")  # C35 zhengding
+    current(mini, park="luquan", district="130110", score="96")  # C34 luquan
+    current(mini, industry="I65", score="99")  # services, zhengding
+    assessment = make_assessment(enterprise, answers=STRONG, submit=True)  # 96.00
+    url = f"/api/v1/assessments/{assessment.pk}/report/"
+
+    def benchmarks(user):
+        return client_for(user).get(url).json()["benchmarks"]
+
+    hidden = benchmarks(member)
+    assert hidden == {
+        name: {"mean_score": None, "percentile": None, "count": count}
+        for name, count in {"park": 3, "industry": 2, "sector": 3, "city": 4}.items()
+    }
+    for reviewer in (manager, commission):
+        shown = benchmarks(reviewer)
+        assert d(shown["city"]["mean_score"]) == Decimal("85.63") and shown["city"]["count"] == 4
+        assert d(shown["industry"]["percentile"]) == Decimal("100.00")
+    # A fifth current assessment (C34, luquan): the city reaches 5 and is shown to the member;
+    # the smaller groups stay hidden.
+    current(mini, park="luquan", district="130110", score="60")
+    hidden = benchmarks(member)
+    # city: 50, 97.5, 96, 99, 60 -> 402.5 / 5 = 80.50; at or below 96: 50, 96, 60 -> 60.00
+    city = hidden["city"]
+    assert (d(city["mean_score"]), d(city["percentile"]), city["count"]) == (d("80.50"), d("60.00"), 5)
+    assert hidden["sector"] == {"mean_score": None, "percentile": None, "count": 4}
+    assert hidden["park"]["mean_score"] is None and hidden["industry"]["count"] == 3
+
+
+def test_small_benchmark_groups_on_the_report_page_and_pdf(
+    member, manager, enterprise, make_assessment, mini, client
+):
+    current(mini, score="50")
+    current(mini, industry="C35", score="97.5")
+    assessment = make_assessment(enterprise, answers=STRONG, submit=True)
+    client.force_login(member)
+    page = client.get(f"/assessments/{assessment.pk}/report/")
+    assert page.status_code == 200
+    shown = {b["key"]: b for b in page.context["benchmarks"]}
+    assert shown["park"]["mean_score"] is None and shown["park"]["count"] == 2
+    assert page.context["city_percentile"] is None and not page.context["has_city_dimensions"]
+    assert client.get(f"/assessments/{assessment.pk}/report.pdf").status_code == 200
+    client.force_login(manager)
+    page = client.get(f"/assessments/{assessment.pk}/report/")
+    shown = {b["key"]: b for b in page.context["benchmarks"]}
+    assert shown["park"]["mean_score"] == Decimal("73.75") and shown["park"]["count"] == 2
+
+
 def test_report_benchmark_without_a_park(client_for, make_user, mini, make_assessment):
     user = make_user()
     enterprise = make_enterprise(park=None, member=user)
