@@ -33,6 +33,17 @@ _serial = itertools.count(1)
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_reference_data()
+    yield
+    # Threads of the live-server and worker tests may leave a session open; PostgreSQL refuses to
+    # drop a database in use, so end those sessions before pytest-django drops the test database.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)
