@@ -316,6 +316,7 @@ def load_demo_data() -> list[DemoAccount]:
 def _demo_activity(commission, rng: random.Random) -> None:
     """Assessments, reviews, cloud adoptions and platform usages, through the real services."""
     from enterprises.services import demo_platforms
+    from parks.rounds import open_round
     from parks.services import record_snapshots
 
     platforms = demo_platforms()
@@ -328,3 +329,7 @@ def _demo_activity(commission, rng: random.Random) -> None:
         _demo_assessments(enterprise, reviewer, commission, rng, now)
         _demo_cloud(enterprise, reviewer, commission, platforms, rng, today)
     record_snapshots(day=today)
+    for park in Park.objects.filter(code__in=PARK_DISTRICT, rounds__isnull=True):
+        manager = park.managers.first()
+        if manager is not None:
+            open_round(by=manager, park=park, name="2026年度数字化水平评测", deadline=today + timedelta(days=30))
