@@ -333,6 +333,7 @@ def open_statistics(*, as_of: date | None = None) -> dict:
     as_of = as_of or local_today()
     enterprises = Enterprise.objects.all()
     tables: dict[str, list[dict]] = {}
+    originals: dict[str, list[dict]] = {}
     parks = list(Park.objects.order_by("code"))
     for by, keys in (
         ("zone", list(Zone.values)),
@@ -340,10 +341,36 @@ def open_statistics(*, as_of: date | None = None) -> dict:
         ("park", [park.code for park in parks]),
     ):
         figures = figures_by(enterprises, by=by, as_of=as_of)
-        tables[f"by_{by}"] = [
-            {by: key, **suppress_small_cells(figures.get(key, empty_figures()))} for key in keys
-        ]
+        raw = [public_figures(figures.get(key, empty_figures())) for key in keys]
+        rows = [{by: key, **suppress_small_cells(figures.get(key, empty_figures()))} for key in keys]
+        for row, original in zip(rows, raw, strict=True):
+            # The levels add up to `assessed`: with it shown, one hidden level would be the difference.
+            if row["assessed"] is not None:
+                _protect(row["level_distribution"], original["level_distribution"])
+        tables[f"by_{by}"] = rows
+        originals[by] = raw
+    # Zones and sectors each partition the city: when one table shows a whole column, the city total
+    # is known, and a lone hidden cell of that column in the other table would be a difference.
+    for table, other in (("zone", "sector"), ("sector", "zone")):
+        for field in COUNT_FIELDS:
+            if all(row[field] is not None for row in tables[f"by_{other}"]):
+                column = {i: row[field] for i, row in enumerate(tables[f"by_{table}"])}
+                _protect(column, {i: original[field] for i, original in enumerate(originals[table])})
+                for i, value in column.items():
+                    tables[f"by_{table}"][i][field] = value
     return {"as_of": as_of, "minimum": OPEN_MINIMUM, **tables}
+
+
+COUNT_FIELDS = ("enterprises", "assessed", "pending_review", "on_cloud", "on_platform")
+
+
+def _protect(cells: dict, originals: dict) -> None:
+    """Secondary suppression for cells that add up to a known total: when exactly one cell hiding a
+    real count (not a zero) is hidden, hide the smallest shown cell too, so neither is a difference."""
+    hidden = [k for k, v in cells.items() if v is None and originals[k]]
+    shown = [k for k, v in cells.items() if v is not None]
+    if len(hidden) == 1 and shown:
+        cells[min(shown, key=lambda k: cells[k])] = None
 
 
 # --- goals --------------------------------------------------------------------------------------

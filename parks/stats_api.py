@@ -376,7 +376,10 @@ class OpenStatsView(APIView):
     (its count too); any count below 5 (assessed, pending_review, each level, on_cloud,
     on_platform) is null; a mean over fewer than 5 values is null (mean_score over the assessed,
     each dimension mean over its scores, agri_informatization over the assessed agricultural
-    enterprises). Enterprises outside any park have no park row.
+    enterprises). Enterprises outside any park have no park row. Secondary suppression: where a
+    hidden cell could be recovered as a difference (one hidden level beside a published `assessed`;
+    one hidden zone or sector count when the other table publishes the whole column), the
+    smallest published cell beside it is hidden too.
     """
 
     permission_classes = [permissions.AllowAny]
