@@ -309,11 +309,11 @@ def load_demo_data() -> list[DemoAccount]:
             user = account(f"qiye{index // 5 + 1:02d}", email=f"qiye{index // 5 + 1:02d}@example.cn")
             Membership.objects.get_or_create(user=user, defaults={"enterprise": enterprise})
             accounts.append(DemoAccount(user.username, "enterprise", enterprise.name))
-    _demo_activity(commission, rng)
+    _demo_activity(commission)
     return accounts
 
 
-def _demo_activity(commission, rng: random.Random) -> None:
+def _demo_activity(commission) -> None:
     """Assessments, reviews, cloud adoptions and platform usages, through the real services."""
     from enterprises.services import demo_platforms
     from parks.rounds import open_round
@@ -326,10 +326,15 @@ def _demo_activity(commission, rng: random.Random) -> None:
     for enterprise in enterprises:
         park_manager = enterprise.park.managers.first() if enterprise.park else None
         reviewer = park_manager or commission
-        _demo_assessments(enterprise, reviewer, commission, rng, now)
-        _demo_cloud(enterprise, reviewer, commission, platforms, rng, today)
+        # Own random streams per enterprise and part: a second run makes the same decisions, so it
+        # adds nothing.
+        code = enterprise.credit_code
+        _demo_assessments(enterprise, reviewer, commission, random.Random(f"{SEED}:assess:{code}"), now)
+        _demo_cloud(enterprise, reviewer, commission, platforms, random.Random(f"{SEED}:cloud:{code}"), today)
     record_snapshots(day=today)
     for park in Park.objects.filter(code__in=PARK_DISTRICT, rounds__isnull=True):
         manager = park.managers.first()
         if manager is not None:
-            open_round(by=manager, park=park, name="2026年度数字化水平评测", deadline=today + timedelta(days=30))
+            open_round(
+                by=manager, park=park, name="2026年度数字化水平评测", deadline=today + timedelta(days=30)
+            )
