@@ -3,7 +3,8 @@
 DATABASE_URL  default: SQLite file db.sqlite3 beside manage.py (WAL, immediate transactions)
 REDIS_URL     absent: Celery runs tasks inline and the cache is in-process;
               present: Redis is the Celery broker and the cache (a Redis outage is a cache miss)
-SECRET_KEY    required unless DEBUG is on (or the test suite runs)
+SECRET_KEY    required to serve requests unless DEBUG is on (tests and other management commands
+              run without it)
 DEBUG         "1"/"true" to switch on; off by default
 ALLOWED_HOSTS comma-separated; defaults to localhost while DEBUG is on
 """
@@ -34,9 +35,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DEBUG")
 
+# Serving requests (gunicorn, runserver) needs a real key; a management command such as migrate or
+# makemigrations signs nothing that outlives it, so it may run without one.
+MANAGEMENT_COMMAND = Path(sys.argv[0]).name == "manage.py" and "runserver" not in sys.argv
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or MANAGEMENT_COMMAND):
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off: set SECRET_KEY in production, or DEBUG=1 in development."
         )

@@ -29,6 +29,30 @@ def settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.C
     )
 
 
+def test_management_commands_run_without_a_secret_key():
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    served = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv = ['manage.py', 'runserver']; import config.settings"],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "SECRET_KEY must be set" in served.stderr
+
+
 def test_secret_key_is_required_when_debug_is_off():
     result = settings_in_subprocess({"DEBUG": "0"}, "settings.SECRET_KEY")
     assert result.returncode != 0
