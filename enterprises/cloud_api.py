@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.utils import translation
@@ -56,14 +55,6 @@ E403 = OpenApiResponse(_DETAIL, description=_("Visible, but not allowed"))
 E404 = OpenApiResponse(_DETAIL, description=_("Absent or outside the caller's scope"))
 E409 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Not in a state that allows this"))
 E413 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Evidence file larger than 10 MB"))
-
-
-def _call(service, **kwargs: Any):
-    """Run a service, turning its PermissionDenied into DRF's 403 with the service's message."""
-    try:
-        return service(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from None
 
 
 def _check_may_review(user, enterprise: Enterprise) -> None:
@@ -291,6 +282,74 @@ class AnyMediaRenderer(BaseRenderer):
         return JSONRenderer().render(data, renderer_context=renderer_context) if data is not None else b""
 
 
+class RegistrationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What cloud adoptions and platform usages share: members and the commission register,
+    change (back to pending) and delete; the park manager or the commission verifies.
+
+    A subclass names its services and the keyword they take the record by.
+    """
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    record_keyword: str
+    register_service: Any
+    update_service: Any
+    delete_service: Any
+    review_service: Any
+
+    def check_upload(self, validated: dict) -> None:
+        """Refuse what the serializer cannot (e.g. an oversized file); nothing by default."""
+
+    def _fresh(self, record) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        self.check_upload(data)
+        _check_may_register(request.user, data["enterprise"])
+        record = type(self).register_service(by=request.user, **data)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        _check_may_register(request.user, record.enterprise)
+        serializer = self.get_serializer(record, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        self.check_upload(changes)
+        record = type(self).update_service(by=request.user, changes=changes, **{self.record_keyword: record})
+        return self._fresh(record)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        _check_may_register(request.user, record.enterprise)
+        type(self).delete_service(by=request.user, **{self.record_keyword: record})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=ReviewSerializer, responses={400: E400, 401: E401, 403: E403, 404: E404, 409: E409}
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        """Verify or reject a pending registration (a comment is required to reject)."""
+        record = self.get_object()
+        _check_may_review(request.user, record.enterprise)
+        review = ReviewSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        record = type(self).review_service(
+            by=request.user, **review.validated_data, **{self.record_keyword: record}
+        )
+        return self._fresh(record)
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: CloudAdoptionSerializer(many=True), 401: E401}),
     retrieve=extend_schema(responses={200: CloudAdoptionSerializer, 401: E401, 404: E404}),
@@ -302,14 +361,7 @@ class AnyMediaRenderer(BaseRenderer):
     ),
     destroy=extend_schema(responses={204: None, 401: E401, 403: E403, 404: E404, 409: E409}),
 )
-class CloudAdoptionViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class CloudAdoptionViewSet(RegistrationViewSet):
     """Cloud registrations of the enterprises in the caller's scope.
 
     Members and the commission register, change (back to pending) and delete (not when
@@ -319,7 +371,6 @@ class CloudAdoptionViewSet(
     serializer_class = CloudAdoptionSerializer
     filterset_class = CloudAdoptionFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def initialize_request(self, request, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body: an oversized upload is refused while it streams in.
@@ -334,52 +385,16 @@ class CloudAdoptionViewSet(
             .order_by("-created_at", "-pk")
         )
 
-    @staticmethod
-    def _check_size(validated: dict) -> None:
+    record_keyword = "adoption"
+    register_service = services.register_cloud_adoption
+    update_service = services.update_cloud_adoption
+    delete_service = services.delete_cloud_adoption
+    review_service = services.review_cloud_adoption
+
+    def check_upload(self, validated: dict) -> None:
         evidence = validated.get("evidence")
         if evidence is not None and evidence.size > MAX_EVIDENCE_BYTES:
             raise EvidenceTooLarge()
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        self._check_size(data)
-        _check_may_register(request.user, data["enterprise"])
-        adoption = _call(services.register_cloud_adoption, by=request.user, **data)
-        return Response(self.get_serializer(adoption).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        adoption = self.get_object()
-        _check_may_register(request.user, adoption.enterprise)
-        serializer = self.get_serializer(adoption, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        self._check_size(changes)
-        adoption = _call(services.update_cloud_adoption, by=request.user, adoption=adoption, changes=changes)
-        return Response(self.get_serializer(self.get_queryset().get(pk=adoption.pk)).data)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        adoption = self.get_object()
-        _check_may_register(request.user, adoption.enterprise)
-        _call(services.delete_cloud_adoption, by=request.user, adoption=adoption)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        request=ReviewSerializer,
-        responses={200: CloudAdoptionSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 409: E409},
-    )
-    @action(detail=True, methods=["post"])
-    def verify(self, request: Request, pk: str | None = None) -> Response:
-        """Verify or reject a pending registration (a comment is required to reject)."""
-        adoption = self.get_object()
-        _check_may_review(request.user, adoption.enterprise)
-        review = ReviewSerializer(data=request.data)
-        review.is_valid(raise_exception=True)
-        adoption = _call(
-            services.review_cloud_adoption, by=request.user, adoption=adoption, **review.validated_data
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=adoption.pk)).data)
 
     @extend_schema(
         responses={
@@ -502,7 +517,7 @@ class PlatformViewSet(
         self._check_commission()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        platform = _call(services.create_platform, by=request.user, **serializer.validated_data)
+        platform = services.create_platform(by=request.user, **serializer.validated_data)
         return Response(
             self.get_serializer(self.get_queryset().get(pk=platform.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -512,8 +527,7 @@ class PlatformViewSet(
         self._check_commission()
         serializer = self.get_serializer(platform, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        platform = _call(
-            services.update_platform,
+        platform = services.update_platform(
             by=request.user,
             platform=platform,
             changes=dict(serializer.validated_data),
@@ -577,19 +591,16 @@ class PlatformUsageFilter(RegistrationFilter):
     ),
     destroy=extend_schema(responses={204: None, 401: E401, 403: E403, 404: E404, 409: E409}),
 )
-class PlatformUsageViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class PlatformUsageViewSet(RegistrationViewSet):
     """Platform usages declared by the enterprises in the caller's scope, verified like cloud adoptions."""
 
     serializer_class = PlatformUsageSerializer
     filterset_class = PlatformUsageFilter
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    record_keyword = "usage"
+    register_service = services.declare_platform_usage
+    update_service = services.update_platform_usage
+    delete_service = services.delete_platform_usage
+    review_service = services.review_platform_usage
 
     def get_queryset(self):
         return (
@@ -597,44 +608,3 @@ class PlatformUsageViewSet(
             .select_related("enterprise__park", "platform", "reviewed_by", "created_by")
             .order_by("-created_at", "-pk")
         )
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        _check_may_register(request.user, data["enterprise"])
-        usage = _call(services.declare_platform_usage, by=request.user, **data)
-        return Response(self.get_serializer(usage).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        usage = self.get_object()
-        _check_may_register(request.user, usage.enterprise)
-        serializer = self.get_serializer(usage, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        usage = _call(
-            services.update_platform_usage,
-            by=request.user,
-            usage=usage,
-            changes=dict(serializer.validated_data),
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=usage.pk)).data)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        usage = self.get_object()
-        _check_may_register(request.user, usage.enterprise)
-        _call(services.delete_platform_usage, by=request.user, usage=usage)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        request=ReviewSerializer,
-        responses={200: PlatformUsageSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 409: E409},
-    )
-    @action(detail=True, methods=["post"])
-    def verify(self, request: Request, pk: str | None = None) -> Response:
-        """Verify or reject a pending platform usage (a comment is required to reject)."""
-        usage = self.get_object()
-        _check_may_review(request.user, usage.enterprise)
-        review = ReviewSerializer(data=request.data)
-        review.is_valid(raise_exception=True)
-        usage = _call(services.review_platform_usage, by=request.user, usage=usage, **review.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=usage.pk)).data)
