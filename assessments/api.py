@@ -17,8 +17,9 @@ from rest_framework.response import Response
 
 from assessments import scoring, selectors, services
 from assessments.models import Assessment, DimensionScore, Questionnaire, Review
-from enterprises.access import is_commission, is_member, manages
+from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
+from parks.access import is_commission
 
 # --- questionnaires -----------------------------------------------------------------------------
 

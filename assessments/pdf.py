@@ -26,6 +26,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assessments.report import report_context
+from assessments.selectors import get_assessment_for_user
+
 # WeasyPrint reports each rendering step at INFO; the server log needs none of it.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -103,8 +106,6 @@ class ReportPdfView(APIView):
         },
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        from assessments.views import get_assessment_for_user, report_context
-
         assessment = get_assessment_for_user(request.user, pk)
         if assessment.submitted_at is None:
             return Response(

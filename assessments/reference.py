@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from assessments import services
 from assessments.models import Questionnaire
-from config.errors import DomainError
+from core.errors import DomainError
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent / "questionnaires"
 

@@ -1,16 +1,40 @@
-"""Reads that carry rules: current assessments, questionnaire documents, the report."""
+"""Reads that carry rules: the door to assessments, current assessments, questionnaire documents,
+the report's data and benchmarks."""
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.http import Http404
 
 from assessments import scoring
-from assessments.models import Assessment, AssessmentQuerySet, Dimension, Item, Questionnaire
+from assessments.models import (
+    Assessment,
+    AssessmentQuerySet,
+    Dimension,
+    DimensionCode,
+    DimensionScore,
+    Item,
+    Questionnaire,
+)
+
+
+def get_assessment_for_user(user, pk: int) -> Assessment:
+    """The assessment if the user may see it; 404 otherwise (outsiders cannot tell it exists)."""
+    try:
+        return (
+            Assessment.objects.visible_to(user)
+            .select_related(
+                "enterprise__industry", "enterprise__district", "enterprise__park", "questionnaire"
+            )
+            .get(pk=pk)
+        )
+    except Assessment.DoesNotExist:
+        raise Http404 from None
 
 
 def current_assessments() -> AssessmentQuerySet:
@@ -380,3 +404,22 @@ def current_assessment_summary(enterprise: Any) -> dict[str, Any] | None:
         .first()
     )
     return row
+
+
+def city_dimension_means() -> dict[str, Decimal | None]:
+    """The city's mean score per dimension over current assessments (the report's "city mean").
+
+    Rounded half-up to the cent, as the statistics' `dimension_means`; None for a dimension no
+    current assessment has.
+    """
+    rows = (
+        DimensionScore.objects.filter(assessment__is_current=True, assessment__status=Assessment.Status.ACCEPTED)
+        .order_by()
+        .values("dimension")
+        .annotate(mean=Avg("score"))
+    )
+    means: dict[str, Decimal | None] = dict.fromkeys(DimensionCode.values)
+    for row in rows:
+        if row["mean"] is not None:
+            means[row["dimension"]] = Decimal(row["mean"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return means

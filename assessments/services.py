@@ -35,10 +35,10 @@ from assessments.models import (
     published_refusal,
 )
 from assessments.scoring import AnswerError, to_decimal
-from config.errors import DomainError, StateConflict
+from assessments.signals import assessment_status_changed
+from core.errors import DomainError, StateConflict
 from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
-from parks.cache import invalidate_statistics
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -485,8 +485,18 @@ def submit_assessment(*, by: AbstractBaseUser, assessment: Assessment) -> Assess
         )
         for r in result.items
     )
-    transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))  # pending_review moved
+    _announce(assessment)
     return assessment
+
+
+def _announce(assessment: Assessment) -> None:
+    """Tell the floors above, after commit, that the assessment's status changed (figures move)."""
+    status, assessment_id, enterprise_id = assessment.status, assessment.pk, assessment.enterprise_id
+    transaction.on_commit(
+        lambda: assessment_status_changed.send(
+            sender=Assessment, assessment_id=assessment_id, enterprise_id=enterprise_id, status=status
+        )
+    )
 
 
 def refresh_current_assessment(*, enterprise: Enterprise) -> Assessment | None:
@@ -565,9 +575,8 @@ def review_assessment(
         assessment.save(update_fields=["status", "updated_at"])
         refresh_current_assessment(enterprise=assessment.enterprise)
         assessment.refresh_from_db(fields=["is_current"])
-        transaction.on_commit(invalidate_statistics)  # the figures moved: drop cached statistics
     else:
         assessment.status = Assessment.Status.RETURNED
         assessment.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))  # pending_review moved
+    _announce(assessment)
     return assessment

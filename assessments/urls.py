@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import views
+from assessments import review_views, round_views, views
 
 urlpatterns = [
     path("assessments/start/", views.assessment_start, name="assessment-start"),
@@ -19,4 +19,11 @@ urlpatterns = [
 urlpatterns += [
     path("assessments/<int:pk>/report.pdf", views.assessment_report_pdf, name="assessment-report-pdf"),
     path("assessments/<int:pk>/review/", views.assessment_review, name="assessment-review"),
+]
+
+urlpatterns += [
+    path("manage/assessments/<int:pk>/", review_views.assessment_review, name="manager-assessment-review"),
+    path("manage/rounds/", round_views.round_list, name="round-list"),
+    path("manage/rounds/<int:pk>/", round_views.round_detail, name="round-detail"),
+    path("manage/rounds/<int:pk>/remind/", round_views.round_remind, name="round-remind"),
 ]

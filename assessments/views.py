@@ -17,28 +17,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.models import Assessment, DimensionCode, Questionnaire, Review
-from config.errors import DomainError, StateConflict
+from assessments import services
+from assessments.models import Assessment, Questionnaire, Review
+from assessments.pdf import report_pdf
+from assessments.report import flag_texts, report_context
+from assessments.selectors import get_assessment_for_user, questionnaire_document
+from core.errors import DomainError, StateConflict, refusal_text
 from enterprises.access import is_member, manages, member_enterprise_id
-
-
-def get_assessment_for_user(user, pk: int) -> Assessment:
-    """The assessment if the user may see it; 404 otherwise (outsiders cannot tell it exists)."""
-    try:
-        return (
-            Assessment.objects.visible_to(user)
-            .select_related(
-                "enterprise__industry", "enterprise__district", "enterprise__park", "questionnaire"
-            )
-            .get(pk=pk)
-        )
-    except Assessment.DoesNotExist:
-        raise Http404 from None
+from enterprises.models import Enterprise
 
 
 def _document(assessment: Assessment) -> dict:
-    from assessments.selectors import questionnaire_document
-
     return questionnaire_document(assessment.questionnaire)
 
 
@@ -46,9 +35,6 @@ def _document(assessment: Assessment) -> dict:
 @require_POST
 def assessment_start(request: HttpRequest) -> HttpResponse:
     """Start an assessment of the member's enterprise with its sector's published questionnaire."""
-    from assessments import services
-    from enterprises.models import Enterprise
-
     enterprise_id = member_enterprise_id(request.user)
     if enterprise_id is None:
         raise Http404
@@ -73,20 +59,9 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
             return redirect("assessment-fill", pk=open_one.pk)
         return redirect("home")
     except DomainError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
         return redirect("home")
     return redirect("assessment-fill", pk=assessment.pk)
-
-
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, DomainError):
-        parts = []
-        for messages_ in exc.errors.values():
-            if isinstance(messages_, dict):
-                messages_ = [f"{key}: {' '.join(map(str, value))}" for key, value in messages_.items()]
-            parts.extend(str(m) for m in (messages_ if isinstance(messages_, list) else [messages_]))
-        return " ".join(parts)
-    return str(exc)
 
 
 @login_required
@@ -205,168 +180,6 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
     )
 
 
-def report_context(assessment: Assessment, *, viewer) -> dict:
-    """The report of `assessments.selectors.build_report`, prepared for the template and charts.
-
-    `viewer` decides what the benchmarks reveal (small groups: reviewers only, see build_report).
-    """
-    from assessments.selectors import build_report
-    from config import charts
-    from enterprises.models import Enterprise
-    from parks.selectors import overview
-
-    english = (get_language() or "").startswith("en")
-    report = build_report(assessment, viewer=viewer)
-    enterprise = assessment.enterprise
-
-    def name(entry: dict, key: str = "name") -> str:
-        return (entry.get(f"{key}_en") if english else None) or entry.get(key) or ""
-
-    city_means = overview(Enterprise.objects.all())["dimension_means"]
-    if report["benchmarks"]["city"]["mean_score"] is None:
-        city_means = {}  # too few current assessments to show to this viewer (or none at all)
-    dimensions = [
-        {
-            "code": d["dimension"],
-            "name": name(d),
-            "score": d["score"],
-            "city": city_means.get(d["dimension"]),
-        }
-        for d in report["dimension_scores"]
-    ]
-    dimension_names = {d["code"]: d["name"] for d in dimensions}
-    has_city = any(d["city"] is not None for d in dimensions)
-    radar_series = [charts.Series(_("This enterprise"), [d["score"] for d in dimensions], charts.BLUE)]
-    if has_city:
-        radar_series.append(
-            charts.Series(
-                _("City mean"), [d["city"] for d in dimensions], charts.GREY, dashed=True, fill=False
-            )
-        )
-
-    benchmark_labels = {
-        "park": _("Park mean"),
-        "industry": _("Industry mean"),
-        "sector": _("Sector mean"),
-        "city": _("City mean"),
-    }
-    benchmark_colors = {
-        "park": charts.ORANGE,
-        "industry": charts.GREEN,
-        "sector": charts.PURPLE,
-        "city": charts.GREY,
-    }
-    benchmarks = [
-        {"key": key, "label": benchmark_labels[key], **report["benchmarks"][key]}
-        for key in ("park", "industry", "sector", "city")
-        if key != "park" or enterprise.park_id
-    ]
-    bars = [charts.Bar(_("This enterprise"), report["score"], charts.BLUE, emphasis=True)]
-    for b in benchmarks:
-        note = ""
-        if b["percentile"] is not None:
-            note = _("P%(p)s · %(n)s ent.") % {"p": b["percentile"], "n": b["count"]}
-        elif b["count"]:
-            note = _("%(n)s ent., too few to compare") % {"n": b["count"]}
-        bars.append(charts.Bar(b["label"], b["mean_score"], benchmark_colors[b["key"]], note=note))
-
-    items_by_dimension: dict[str, list] = {}
-    for item in report["items"]:
-        if not item["applicable"] or (item["kind"] != "scene" and not item["points"]):
-            continue  # unscored items (numbers, texts) contribute nothing
-        items_by_dimension.setdefault(item["dimension"], []).append(
-            {**item, "code": item["item"], "text": name(item, "text")}
-        )
-    contributions = [
-        {
-            "code": d["code"],
-            "name": d["name"],
-            "score": d["score"],
-            "items": items_by_dimension.get(d["code"], []),
-        }
-        for d in dimensions
-    ]
-    texts = {item["item"]: name(item, "text") for item in report["items"]}
-    gap = report["next_level"]
-    if gap:
-        gap = {
-            **gap,
-            "scenes_to_raise": [{"code": c, "text": texts.get(c, "")} for c in gap["scenes_to_raise"]],
-        }
-    history = [*report["history"], {"submitted_at": assessment.submitted_at, "score": assessment.score}]
-    history_svg = charts.line_chart(
-        [h["submitted_at"].astimezone().strftime("%Y-%m") if h["submitted_at"] else "" for h in history],
-        [charts.Series(_("Total score"), [h["score"] for h in history], charts.BLUE)],
-        label=_("Total score over time"),
-    )
-    city = report["benchmarks"]["city"]
-    last_return = (
-        assessment.reviews.filter(decision=Review.Decision.RETURN).order_by("-at", "-pk").first()
-        if assessment.status == Assessment.Status.RETURNED
-        else None
-    )
-    return {
-        "assessment": assessment,
-        "enterprise": enterprise,
-        "report": report,
-        "title": name(report["questionnaire"], "title"),
-        "score": report["score"],
-        "level": report["level"],
-        "city_percentile": city["percentile"],
-        "dimensions": dimensions,
-        "has_city_dimensions": has_city,
-        "radar_svg": charts.radar_chart(
-            [d["name"] for d in dimensions], radar_series, label=_("Dimension scores")
-        ),
-        "radar_legend": charts.legend(radar_series),
-        "benchmarks": benchmarks,
-        "benchmark_svg": charts.bar_chart(bars, label=_("Benchmarks")),
-        "gap": gap,
-        "recommendations": [
-            {"dimension_name": dimension_names.get(r["dimension"], r["dimension"]), "text": name(r, "text")}
-            for r in report["recommendations"]
-        ],
-        "contributions": contributions,
-        "history": history,
-        "history_svg": history_svg,
-        "reviews": list(assessment.reviews.select_related("by").order_by("at", "pk")),
-        "last_return": last_return,
-    }
-
-
-def flag_texts(assessment: Assessment) -> list[str]:
-    """Plausibility flags in words, for reviewers."""
-    english = (get_language() or "").startswith("en")
-    names = dict(DimensionCode.choices)
-    texts = []
-    for flag in assessment.flags or []:
-        kind = flag.get("kind")
-        if kind == "industry_deviation":
-            texts.append(
-                _(
-                    "%(dimension)s: %(score)s, more than 30 points from the industry mean %(mean)s (%(n)s peers)."
-                )
-                % {
-                    "dimension": names.get(flag.get("dimension"), flag.get("dimension")),
-                    "score": flag.get("score"),
-                    "mean": flag.get("industry_mean"),
-                    "n": flag.get("peers"),
-                }
-            )
-        elif kind == "jump":
-            texts.append(
-                _("Total %(score)s is %(delta)s points above the previous accepted %(previous)s.")
-                % {
-                    "score": flag.get("score"),
-                    "delta": flag.get("delta"),
-                    "previous": flag.get("previous_score"),
-                }
-            )
-        else:
-            texts.append((flag.get("message_en") if english else None) or flag.get("message") or str(flag))
-    return texts
-
-
 def _submitted_assessment(request: HttpRequest, pk: int) -> Assessment:
     assessment = get_assessment_for_user(request.user, pk)
     if assessment.submitted_at is None:
@@ -400,8 +213,6 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as a PDF download (the same content as the page)."""
-    from assessments.pdf import report_pdf
-
     assessment = _submitted_assessment(request, pk)
     pdf = report_pdf(request, report_context(assessment, viewer=request.user))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -413,8 +224,6 @@ def assessment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept, or return with a reason and comment (the enterprise's park manager or the commission)."""
-    from assessments import services
-
     assessment = get_assessment_for_user(request.user, pk)
     if not manages(request.user, assessment.enterprise) or is_member(request.user, assessment.enterprise):
         raise PermissionDenied
@@ -427,7 +236,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
             comment=request.POST.get("comment", ""),
         )
     except DomainError as exc:  # StateConflict included
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         if assessment.status == Assessment.Status.ACCEPTED:
             messages.success(request, _("Accepted: the result now counts in the statistics."))

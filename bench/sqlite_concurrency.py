@@ -49,7 +49,7 @@ from rest_framework.authtoken.models import Token
 from assessments.models import Questionnaire
 from assessments.selectors import definition_for
 from assessments.services import create_assessment
-from config.demo import demo_answers
+from plan.demo import demo_answers
 from enterprises.credit_codes import make_credit_code
 from enterprises.models import Enterprise, Industry, Membership
 from parks.models import District, Park

@@ -67,8 +67,9 @@ def grow(start: int, stop: int) -> None:
     from datetime import UTC, date, datetime
 
     from assessments.models import Assessment, DimensionScore, Questionnaire
+    from cloud.models import CloudAdoption, Platform, PlatformUsage
     from enterprises.credit_codes import make_credit_code
-    from enterprises.models import CloudAdoption, Enterprise, Platform, PlatformUsage
+    from enterprises.models import Enterprise
 
     questionnaire, _ = Questionnaire.objects.get_or_create(
         code="bench", version=1, defaults={"sector": "manufacturing", "title": "基准", "title_en": "Bench"}
@@ -228,8 +229,8 @@ def main() -> None:
             print(f"  {role:<10} {path:<32} time x{t1 / t0:5.2f}   queries {q0} -> {q1}")
 
     if args.export:
-        from parks.exports import build_export_file
-        from parks.models import Export
+        from plan.exports import build_export_file
+        from plan.models import Export
 
         started = time.perf_counter()
         grow(have, args.export)

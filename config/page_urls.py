@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("enterprises.urls")),
+    path("", include("cloud.urls")),
     path("", include("assessments.urls")),
-    path("", include("parks.urls")),
+    path("", include("plan.urls")),
 ]

@@ -63,9 +63,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # Our apps, bottom floor first (docs/architecture.md).
+    "core",
     "parks",
     "enterprises",
+    "cloud",
     "assessments",
+    "plan",
 ]
 
 MIDDLEWARE = [
@@ -193,11 +197,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE: dict = {
     # Statistics history: one snapshot per goal and per park/sector a day (idempotent).
     "record-statistics-snapshots": {
-        "task": "parks.tasks.record_snapshots",
+        "task": "plan.tasks.record_snapshots",
         "schedule": crontab(hour=0, minute=30),
     },
     # Work that could not be queued while the broker was down.
-    "flush-outbox": {"task": "parks.tasks.flush_outbox", "schedule": 300.0},
+    "flush-outbox": {"task": "core.tasks.flush_outbox", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {
@@ -207,10 +211,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -228,8 +232,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "QuestionnaireStatusEnum": "assessments.models.Questionnaire.Status",
-        "ReviewStatusEnum": "enterprises.models.ReviewStatus",
-        "ExportStatusEnum": "parks.models.Export.Status",
+        "ReviewStatusEnum": "cloud.models.ReviewStatus",
+        "ExportStatusEnum": "plan.models.Export.Status",
     },
 }
 

@@ -6,7 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("parks.api_urls")),
     path("", include("enterprises.api_urls")),
+    path("", include("cloud.api_urls")),
     path("", include("assessments.api_urls")),
+    path("", include("plan.api_urls")),
 ]
 
 admin.site.site_header = _("Digital transformation assessment · administration")

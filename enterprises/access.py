@@ -1,4 +1,5 @@
-"""Who may do what: roles of API.md. Every view reaches data through these and `visible_to`."""
+"""Who may do what with an enterprise (API.md, roles). Every view reaches data through these and
+`Enterprise.objects.visible_to`; the roles resting on parks alone are in `parks.access`."""
 
 from __future__ import annotations
 
@@ -6,34 +7,14 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
+from parks.access import is_commission, is_park_manager
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     from enterprises.models import Enterprise
 
     User = AbstractBaseUser | AnonymousUser
-
-COMMISSION_GROUP = "commission"
-
-
-def is_commission(user: User) -> bool:
-    """Superusers, and staff users in the group `commission`."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if not user.is_staff:
-        return False
-    cached = getattr(user, "_is_commission", None)
-    if cached is None:
-        cached = user.groups.filter(name=COMMISSION_GROUP).exists()
-        user._is_commission = cached
-    return cached
-
-
-def is_park_manager(user: User) -> bool:
-    return user.is_authenticated and user.managed_parks.exists()
-
 
 def member_enterprise_id(user: User) -> int | None:
     """The enterprise the user acts for, or None."""
@@ -63,3 +44,37 @@ def get_enterprise_for_user(user: User, pk: int | str) -> Enterprise:
         return Enterprise.objects.visible_to(user).select_related("industry", "district", "park").get(pk=pk)
     except (Enterprise.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def role_of(user: User | None) -> str:
+    """The role that decides the navigation: commission wins over manager wins over member."""
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    if is_commission(user):
+        return "commission"
+    if is_park_manager(user):
+        return "manager"
+    if member_enterprise_id(user) is not None:
+        return "enterprise"
+    return "user"
+
+
+def member_enterprise(user: User) -> Enterprise | None:
+    """The enterprise the user acts for, through the one door (`visible_to`), or None."""
+    from enterprises.models import Enterprise
+
+    enterprise_id = member_enterprise_id(user)
+    if enterprise_id is None:
+        return None
+    return (
+        Enterprise.objects.visible_to(user)
+        .select_related("industry", "district", "park")
+        .filter(pk=enterprise_id)
+        .first()
+    )
+
+
+def may_review(user: User, enterprise: Enterprise) -> bool:
+    """The user reviews the enterprise's records: its park manager or the commission, never one of
+    its own members."""
+    return manages(user, enterprise) and not is_member(user, enterprise)

@@ -10,8 +10,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DomainErrorsForm
+from core.i18n import local_name
 from enterprises.models import Industry, Sector
-from enterprises.templatetags.site import local_name
 from parks.models import District, Park
 
 User = get_user_model()
@@ -79,7 +80,7 @@ class IndustryChoiceField(LocalModelChoiceField):
         pass
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(DomainErrorsForm):
     """The company's registration: the service validates the credit code and derives the size."""
 
     credit_code = forms.CharField(
@@ -133,86 +134,3 @@ class EnterpriseForm(forms.Form):
             return check_credit_code(self.cleaned_data["credit_code"])
         except InvalidCreditCode as exc:
             raise forms.ValidationError(str(exc)) from None
-
-    def apply_domain_errors(self, errors: dict) -> None:
-        """Put a service's refusal next to the field it names (or at the top)."""
-        for field, messages in errors.items():
-            if isinstance(messages, str):
-                messages = [messages]
-            target = field if field in self.fields else None
-            for message in messages:
-                self.add_error(target, str(message))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class CloudAdoptionForm(forms.Form):
-    """A cloud contract with its evidence; the service checks the rules and the file's content."""
-
-    category = forms.ChoiceField(label=_("Category"), widget=forms.RadioSelect)
-    deployment = forms.ChoiceField(label=_("Deployment"))
-    provider = forms.ChoiceField(label=_("Cloud provider"))
-    provider_name = forms.CharField(
-        label=_("Provider name"),
-        max_length=100,
-        required=False,
-        help_text=_("Required when the provider is not in the list."),
-    )
-    systems = forms.MultipleChoiceField(
-        label=_("Systems moved to the cloud"), widget=forms.CheckboxSelectMultiple, required=False
-    )
-    contract_start = forms.DateField(label=_("Contract start"), widget=DateInput())
-    contract_end = forms.DateField(
-        label=_("Contract end"),
-        widget=DateInput(),
-        required=False,
-        help_text=_("Leave empty for an open-ended contract."),
-    )
-    evidence = forms.FileField(
-        label=_("Evidence (contract or invoice)"),
-        required=False,
-        help_text=_("PDF, PNG or JPEG, at most 10 MB. The reviewer verifies the registration against it."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        from enterprises.models import CloudCategory, CloudProvider, CloudSystem, Deployment
-
-        super().__init__(*args, **kwargs)
-        self.fields["category"].choices = CloudCategory.choices
-        self.fields["deployment"].choices = [("", _("Choose the deployment")), *Deployment.choices]
-        self.fields["provider"].choices = [("", _("Choose the provider")), *CloudProvider.choices]
-        self.fields["systems"].choices = CloudSystem.choices
-
-    def clean_evidence(self):
-        from enterprises.evidence import MAX_EVIDENCE_BYTES
-
-        evidence = self.cleaned_data.get("evidence")
-        if evidence and evidence.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError(_("The evidence file is larger than 10 MB."))
-        return evidence
-
-    apply_domain_errors = EnterpriseForm.apply_domain_errors
-
-
-class PlatformUsageForm(forms.Form):
-    """Declare an industrial-internet platform the enterprise uses."""
-
-    platform = forms.ModelChoiceField(
-        label=_("Platform"), queryset=None, empty_label=_("Choose the platform")
-    )
-    since = forms.DateField(label=_("In use since"), widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        from enterprises.models import Platform
-
-        super().__init__(*args, **kwargs)
-        self.fields["platform"].queryset = Platform.objects.order_by("name")
-        self.fields["platform"].label_from_instance = lambda p: f"{p.name}（{p.operator}）"
-
-    apply_domain_errors = EnterpriseForm.apply_domain_errors

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -109,9 +109,9 @@ def import_enterprises(*, by: AbstractBaseUser, file: IO[bytes]) -> int:
 
     Raises ImportRefused listing every wrong row and field (row numbers as Excel shows them).
     """
-    from enterprises.access import is_commission
-    from enterprises.api import EnterpriseSerializer
+    from enterprises.api import EnterpriseDetailsSerializer
     from enterprises.services import register_enterprise
+    from parks.access import is_commission
 
     if not is_commission(by):
         raise DomainError(_("Only the commission may import enterprises."))
@@ -123,7 +123,7 @@ def import_enterprises(*, by: AbstractBaseUser, file: IO[bytes]) -> int:
         raise ImportRefused([RowError(2, "file", _("The sheet has no data rows."))])
     errors: list[RowError] = []
     for number, record in records:
-        serializer = EnterpriseSerializer(data={k: v for k, v in record.items() if v is not None})
+        serializer = EnterpriseDetailsSerializer(data={k: v for k, v in record.items() if v is not None})
         if not serializer.is_valid():
             errors += [
                 RowError(number, f, str(m[0] if isinstance(m, list) else m))

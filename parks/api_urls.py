@@ -1,27 +1,10 @@
-from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from parks import api, stats_api
+from parks import api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("districts", api.DistrictViewSet, basename="district")
 router.register("parks", api.ParkViewSet, basename="park")
-router.register("rounds", api.RoundViewSet, basename="round")
 
-urlpatterns = [
-    *router.urls,
-    path("stats/overview/", stats_api.OverviewView.as_view(), name="stats-overview"),
-    path("stats/by-park/", stats_api.StatsByParkView.as_view(), name="stats-by-park"),
-    path("stats/by-zone/", stats_api.StatsByZoneView.as_view(), name="stats-by-zone"),
-    path("stats/by-sector/", stats_api.StatsBySectorView.as_view(), name="stats-by-sector"),
-    path("stats/by-industry/", stats_api.StatsByIndustryView.as_view(), name="stats-by-industry"),
-    path("stats/by-district/", stats_api.StatsByDistrictView.as_view(), name="stats-by-district"),
-    path("stats/trend/", stats_api.TrendView.as_view(), name="stats-trend"),
-    path("goals/", stats_api.GoalsView.as_view(), name="goals"),
-    path("open/stats/", stats_api.OpenStatsView.as_view(), name="open-stats"),
-    path("exports/", stats_api.ExportListView.as_view(), name="exports"),
-    path("exports/cohort.xlsx", stats_api.CohortExportView.as_view(), name="export-cohort"),
-    path("exports/stats-<str:table>.xlsx", stats_api.StatsExportView.as_view(), name="export-stats"),
-    path("exports/<int:pk>/", stats_api.ExportDownloadView.as_view(), name="export-download"),
-]
+urlpatterns = router.urls

@@ -53,8 +53,8 @@ def build_database(env: dict[str, str]) -> dict[str, int]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from config.demo import load_demo_data
-    from config.reference import load_reference_data
+    from plan.demo import load_demo_data
+    from plan.reference import load_reference_data
 
     load_reference_data()
     load_demo_data()
@@ -93,9 +93,10 @@ def play_scenario() -> dict[str, int]:
     from assessments import services as assessment_services
     from assessments.models import Assessment, Questionnaire
     from assessments.selectors import questionnaire_document
-    from config.demo import DEMO_PASSWORD
+    from cloud.models import Platform
     from enterprises import services as enterprise_services
-    from enterprises.models import Enterprise, Platform
+    from enterprises.models import Enterprise
+    from plan.demo import DEMO_PASSWORD
 
     User = get_user_model()
     rng = random.Random(7)
@@ -203,7 +204,7 @@ def play_scenario() -> dict[str, int]:
     )
     manager = waiting_enterprise.park.managers.order_by("pk").first() or commission
     # The park's round for this year, which the star has completed and the draft has not.
-    from parks.rounds import open_round
+    from assessments.rounds import open_round
 
     open_round(
         by=manager,
@@ -374,7 +375,7 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/login/")
-            from config.demo import DEMO_PASSWORD
+            from plan.demo import DEMO_PASSWORD
 
             for path in shoot(base, ids, DEMO_PASSWORD):
                 print(path.relative_to(ROOT))

@@ -16,10 +16,10 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from config.reference import load_reference_data
 from enterprises.credit_codes import make_credit_code
 from enterprises.models import Enterprise, Industry, Membership
 from parks.models import District, Park
+from plan.reference import load_reference_data
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgis"))
 HAS_REDIS = bool(os.environ.get("REDIS_URL"))

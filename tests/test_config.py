@@ -117,7 +117,7 @@ def test_demo_data_is_idempotent_and_realistic(settings):
     settings.DEBUG = True
     call_command("load_demo_data", stdout=io.StringIO())
     from assessments.models import Assessment
-    from enterprises.models import CloudAdoption, PlatformUsage
+    from cloud.models import CloudAdoption, PlatformUsage
 
     def rows():
         return [m.objects.count() for m in (Enterprise, Assessment, CloudAdoption, PlatformUsage)]

@@ -16,7 +16,7 @@ from assessments import services
 from assessments.documents import validate_document
 from assessments.models import Item, Questionnaire
 from assessments.selectors import questionnaire_document
-from config.errors import DomainError, StateConflict
+from core.errors import DomainError, StateConflict
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.json"
 MINI = json.loads(FIXTURE.read_text(encoding="utf-8"))

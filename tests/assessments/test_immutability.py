@@ -19,7 +19,7 @@ from assessments.models import (
     Recommendation,
     SceneLevel,
 )
-from config.errors import StateConflict
+from core.errors import StateConflict
 from tests.assessments.conftest import mini_document
 
 pytestmark = pytest.mark.django_db

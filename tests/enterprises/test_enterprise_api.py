@@ -201,7 +201,7 @@ def test_current_assessment_on_cloud_and_tier(
     from django.utils import timezone
 
     from assessments.models import Assessment, Questionnaire
-    from tests.enterprises.cloud_factories import make_adoption
+    from tests.cloud.cloud_factories import make_adoption
 
     questionnaire = Questionnaire.objects.create(
         code="t", version=1, sector="manufacturing", title="测", title_en="T"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.enterprises.cloud_factories import make_adoption
+from tests.cloud.cloud_factories import make_adoption
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from config.errors import DomainError
+from core.errors import DomainError
 from enterprises.imports import TEMPLATE_HEADERS, ImportRefused, import_enterprises
 from enterprises.models import Enterprise
 from tests.conftest import credit_code

@@ -176,7 +176,7 @@ def test_manager_and_dashboard_pages_without_javascript_errors(
 
     from django.utils import timezone
 
-    from parks.models import Goal, GoalSnapshot, StatsSnapshot
+    from plan.models import Goal, GoalSnapshot, StatsSnapshot
 
     today = timezone.localdate()
     goal = Goal.objects.get(code="cloud-enterprises-2022-zhengding")

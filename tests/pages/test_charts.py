@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from config import charts
+from core import charts
 
 
 def parse(svg: str) -> ElementTree.Element:

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from enterprises.models import CloudAdoption, Platform, PlatformUsage
+from cloud.models import CloudAdoption, Platform, PlatformUsage
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_an_ended_contract_is_marked(client, member, enterprise):
 
     from django.utils import timezone
 
-    from tests.enterprises.cloud_factories import make_adoption
+    from tests.cloud.cloud_factories import make_adoption
 
     make_adoption(enterprise, end=timezone.localdate() - timedelta(days=3))
     client.force_login(member)

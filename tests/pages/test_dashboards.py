@@ -33,7 +33,7 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.models import Assessment, DimensionScore, Questionnaire
-from enterprises.models import CloudAdoption, Platform, PlatformUsage
+from cloud.models import CloudAdoption, Platform, PlatformUsage
 from tests.conftest import make_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -267,7 +267,7 @@ def test_park_dashboard_counts_only_the_park(other_manager, dataset):
 
 
 def test_park_dashboard_trend_from_snapshots(manager, dataset):
-    from parks.models import StatsSnapshot
+    from plan.models import StatsSnapshot
 
     today = timezone.localdate()
     for days, mean in ((200, "40.00"), (100, "55.00")):

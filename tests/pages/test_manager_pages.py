@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from assessments import services
 from assessments.models import Assessment, Review
 from assessments.selectors import questionnaire_document
-from enterprises.models import CloudAdoption, PlatformUsage
+from cloud.models import CloudAdoption, PlatformUsage
 from tests.conftest import make_enterprise
 from tests.pages.helpers import all_answers
 from tests.pages.test_dashboards import add_cloud, add_usage, build_dataset, client_as
@@ -373,8 +373,8 @@ def test_cohort_and_queue_query_counts_do_not_grow_with_the_data(manager, datase
 def test_a_large_cohort_export_is_built_in_the_background(
     manager, dataset, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from parks import exports
-    from parks.models import Export
+    from plan import exports
+    from plan.models import Export
     from tests.conftest import HAS_REDIS
 
     monkeypatch.setattr(exports, "INLINE_LIMIT", 1)

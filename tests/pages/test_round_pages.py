@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from parks.models import AssessmentRound
+from assessments.models import AssessmentRound
 
 pytestmark = pytest.mark.django_db
 

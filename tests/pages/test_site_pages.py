@@ -225,7 +225,7 @@ def test_edit_page_is_for_members(manager):
 
 
 def test_staff_home_counts_what_waits_in_scope(manager, other_manager, enterprise):
-    from enterprises.models import CloudAdoption
+    from cloud.models import CloudAdoption
 
     CloudAdoption.objects.create(
         enterprise=enterprise,
@@ -245,8 +245,8 @@ def test_enterprise_home_shows_the_parks_assessment_round(member, enterprise, ma
 
     from django.utils import timezone
 
+    from assessments.rounds import open_round
     from parks.models import Park
-    from parks.rounds import open_round
 
     park = Park.objects.get(code="zhengding")
     round_ = open_round(

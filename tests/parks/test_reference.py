@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.reference import load_reference_data
+from plan.reference import load_reference_data
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessments import services
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 def read_document(path: str | Path) -> dict:

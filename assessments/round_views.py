@@ -1,0 +1,95 @@
+"""Pages of assessment rounds for park managers and the commission: list, open, follow, remind.
+
+Thin: reads through `assessments.rounds` (scoped by `rounds_for`), writes through its services.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from assessments import rounds
+from core.errors import DomainError
+from core.i18n import local_name
+from parks.access import reviewer_required
+from parks.selectors import parks_for
+
+
+class RoundForm(forms.Form):
+    park = forms.ModelChoiceField(label=gettext_lazy("Park"), queryset=None, empty_label=None)
+    name = forms.CharField(
+        label=gettext_lazy("Name of the round"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. 2026 annual assessment")}),
+    )
+    deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = parks_for(user)
+        self.fields["park"].label_from_instance = local_name
+
+
+@reviewer_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    """The rounds of the visitor's parks with their completion, and the form to open one."""
+    form = RoundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = rounds.open_round(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            for field, problems in exc.errors.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("The round “%(name)s” is open.") % {"name": round_.name})
+            return redirect("round-detail", pk=round_.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "parks/rounds.html",
+        {"rounds": rounds.with_progress(rounds.rounds_for(request.user)), "form": form, "today": today},
+    )
+
+
+@reviewer_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One round: every enterprise with whether it has completed, and the reminder button."""
+    round_ = rounds.with_progress(rounds.rounds_for(request.user)).filter(pk=pk).first()
+    if round_ is None:
+        raise Http404
+    members = list(rounds.round_members(round_))
+    return render(
+        request,
+        "parks/round_detail.html",
+        {"round": round_, "members": members, "today": timezone.localdate()},
+    )
+
+
+@reviewer_required
+@require_POST
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = rounds.rounds_for(request.user).filter(pk=pk).first()
+    if round_ is None:
+        raise Http404
+    plan = rounds.request_reminders(round_=round_)
+    if not plan.pending:
+        messages.info(request, _("Every enterprise has completed this round; nobody to remind."))
+    elif plan.recipients:
+        messages.success(
+            request,
+            _("Reminder e-mails are queued for %(people)d members of the enterprises not yet done.")
+            % {"people": plan.recipients},
+        )
+    if plan.unreachable:
+        messages.warning(
+            request,
+            _("Nobody can be e-mailed at: %(names)s (no member with an e-mail address).")
+            % {"names": "、".join(plan.unreachable)},
+        )
+    return redirect("round-detail", pk=round_.pk)

@@ -1,0 +1,7 @@
+"""News the parks app sends to the floors above (they connect in their AppConfig.ready)."""
+
+from django.dispatch import Signal
+
+# Sent after commit when a park's managers change: kwargs `park` (the Park). Figures are cached
+# per reviewer scope, so the statistics drop theirs.
+reviewers_changed = Signal()

@@ -1,0 +1,93 @@
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from plan.models import Export, Goal, GoalSnapshot, StatsSnapshot
+
+
+class GoalSnapshotInline(admin.TabularInline):
+    model = GoalSnapshot
+    extra = 0
+    fields = ["date", "value", "recorded_at"]
+    readonly_fields = ["date", "value", "recorded_at"]
+    ordering = ["-date"]
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "metric",
+        "scope_kind",
+        "scope_park",
+        "scope_code",
+        "target",
+        "deadline",
+        "current_display",
+        "status_display",
+    ]
+    list_filter = ["metric", "scope_kind"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["scope_park"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "name_en", "metric", "target", "deadline"]}),
+        (_("Scope"), {"fields": ["scope_kind", "scope_park", "scope_code"]}),
+    ]
+    inlines = [GoalSnapshotInline]
+    STATUS_LABELS = {"met": _("Met"), "missed": _("Missed"), "on_track": _("On track"), "behind": _("Behind")}
+
+    def _progress(self, goal: Goal) -> dict:
+        # Computed once per row (kept on the row's object): one or two queries per goal shown.
+        if not hasattr(goal, "_progress"):
+            from plan.selectors import goals_progress
+
+            goal._progress = goals_progress([goal])[0]
+        return goal._progress
+
+    @admin.display(description=_("current"))
+    def current_display(self, goal: Goal):
+        return self._progress(goal)["current"]
+
+    @admin.display(description=_("status"))
+    def status_display(self, goal: Goal) -> str:
+        return self.STATUS_LABELS[self._progress(goal)["status"]]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        from plan.cache import invalidate_statistics
+
+        transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        from plan.cache import invalidate_statistics
+
+        transaction.on_commit(lambda: invalidate_statistics(refresh_snapshots=False))
+
+
+@admin.register(StatsSnapshot)
+class StatsSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["date", "scope_kind", "scope_code", "recorded_at"]
+    list_filter = ["scope_kind"]
+    date_hierarchy = "date"
+    readonly_fields = ["date", "scope_kind", "scope_code", "figures", "recorded_at"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    list_display = ["pk", "table", "requested_by", "status", "rows", "created_at", "finished_at"]
+    list_filter = ["status", "table"]
+    readonly_fields = [
+        "requested_by",
+        "table",
+        "params",
+        "status",
+        "rows",
+        "file",
+        "error",
+        "created_at",
+        "finished_at",
+    ]

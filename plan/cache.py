@@ -1,0 +1,95 @@
+"""The statistics cache: responses keyed by user scope and filters, dropped after a change commits.
+
+Every cached statistic carries the current *statistics version* in its key. Invalidating bumps the
+version, so every older entry is simply never read again (and expires after `TIMEOUT`). With Redis
+down, django-redis (IGNORE_EXCEPTIONS) answers every read as a miss and ignores writes: statistics
+are computed afresh, which is slower but correct.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+
+from core.outbox import enqueue
+from plan.tasks import record_snapshots
+
+VERSION_KEY = "stats:version"
+# Bounded staleness for changes that do not invalidate (new enterprises, submissions).
+TIMEOUT = 300
+
+
+def _database() -> str:
+    # Several databases may share one Redis (test runs in parallel, staging beside production):
+    # statistics of one must never be served for another.
+    from django.db import connection
+
+    return str(connection.settings_dict["NAME"])
+
+
+def _version_key() -> str:
+    return f"{VERSION_KEY}:{_database()}"
+
+
+def statistics_version() -> str:
+    """The current statistics version (created on first use or after the cache lost it)."""
+    key = _version_key()
+    version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex[:12]
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
+    return version
+
+
+def invalidate_statistics(*, refresh_snapshots: bool = True) -> None:
+    """Forget every cached statistic and (by default) refresh today's snapshots in the background.
+
+    Call it after the change has committed: `transaction.on_commit(invalidate_statistics)`
+    (the receivers below, connected in `PlanConfig.ready`).
+    """
+    cache.set(_version_key(), uuid.uuid4().hex[:12], timeout=None)
+    if not refresh_snapshots:
+        return
+    from celery import current_app
+
+    # Inline (eager) Celery would run the snapshot inside the reviewer's request; the daily
+    # schedule covers development setups, so only a real broker gets the refresh.
+    if not current_app.conf.task_always_eager:
+        enqueue(record_snapshots)
+
+
+def cached_statistics(name: str, scope: str, filters: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s result, cached under the statistics version, `name`, the user's scope and filters."""
+    digest = hashlib.sha1(
+        f"{_database()}|{name}|{scope}|{filters}".encode(), usedforsecurity=False
+    ).hexdigest()
+    key = f"stats:{statistics_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
+
+
+def on_records_changed(sender: Any = None, **kwargs: Any) -> None:
+    """Receiver of `cloud.signals.cloud_records_changed`: drop cached statistics, refresh snapshots."""
+    invalidate_statistics()
+
+
+def on_assessment_status_changed(sender: Any = None, *, status: str = "", **kwargs: Any) -> None:
+    """Receiver of `assessments.signals.assessment_status_changed`.
+
+    An acceptance moves the figures (snapshots refreshed too); a submission or a return moves only
+    `pending_review`, which no snapshot records.
+    """
+    invalidate_statistics(refresh_snapshots=status == "accepted")
+
+
+def on_reviewers_changed(sender: Any = None, **kwargs: Any) -> None:
+    """Receiver of `parks.signals.reviewers_changed`: figures are cached per reviewer scope."""
+    invalidate_statistics(refresh_snapshots=False)

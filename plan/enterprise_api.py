@@ -1,0 +1,119 @@
+"""The enterprises API (API.md, Enterprises): each enterprise with the figures of the floors above.
+
+An enterprise's own fields and their validation are `enterprises.api.EnterpriseDetailsSerializer`;
+the list and detail add what only this floor sees at once: on cloud today (with its tier) and the
+current assessment. Writes go to `enterprises.services`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments.selectors import current_assessments
+from cloud.selectors import on_cloud_q, with_cloud_tier
+from core.api import StrictBooleanFilter
+from enterprises import services
+from enterprises.access import get_enterprise_for_user, is_member
+from enterprises.api import EnterpriseDetailsSerializer, EnterpriseFilter
+from enterprises.models import Enterprise
+from parks.access import is_commission
+
+
+class CurrentAssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=2)
+    level = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+
+
+class EnterpriseSerializer(EnterpriseDetailsSerializer):
+    on_cloud = serializers.SerializerMethodField()
+    cloud_tier = serializers.SerializerMethodField()
+    current_assessment = serializers.SerializerMethodField()
+
+    class Meta(EnterpriseDetailsSerializer.Meta):
+        fields = [*EnterpriseDetailsSerializer.Meta.fields, "on_cloud", "cloud_tier", "current_assessment"]
+
+    # The three figures come from annotations of EnterpriseViewSet.get_queryset (one query for the
+    # whole page); a freshly written instance is re-read through the same queryset.
+    def get_on_cloud(self, obj: Enterprise) -> bool:
+        return bool(getattr(obj, "on_cloud", False))
+
+    def get_cloud_tier(self, obj: Enterprise) -> int | None:
+        return getattr(obj, "cloud_tier", None)
+
+    @extend_schema_field(CurrentAssessmentSerializer(allow_null=True))
+    def get_current_assessment(self, obj: Enterprise) -> dict | None:
+        current = getattr(obj, "current_assessments", None)
+        if not current:
+            return None
+        return CurrentAssessmentSerializer(current[0]).data
+
+
+class EnterpriseFiguresFilter(EnterpriseFilter):
+    level = filters.ChoiceFilter(
+        method="filter_level", choices=[(n, str(n)) for n in range(5)], label=_("Current assessment level")
+    )
+    on_cloud = StrictBooleanFilter(method="filter_on_cloud", label=_("On cloud today"))
+
+    def filter_level(self, queryset, name: str, value: str):
+        return queryset.filter(pk__in=current_assessments().filter(level=int(value)).values("enterprise_id"))
+
+    def filter_on_cloud(self, queryset, name: str, value: str):
+        in_cloud = on_cloud_q()
+        return queryset.filter(in_cloud) if value == "true" else queryset.exclude(in_cloud)
+
+
+def with_figures(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """Enterprises with what the API shows beside them: on_cloud and cloud tier today, current assessment."""
+    return with_cloud_tier(
+        queryset.select_related("industry", "district", "park")
+        .annotate(on_cloud=ExpressionWrapper(on_cloud_q(), output_field=BooleanField()))
+        .prefetch_related(
+            Prefetch("assessments", queryset=current_assessments(), to_attr="current_assessments")
+        )
+    )
+
+
+class EnterpriseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Enterprises in the caller's scope. Members and the commission write; park managers read."""
+
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFiguresFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return with_figures(Enterprise.objects.visible_to(self.request.user)).order_by("name", "pk")
+
+    def get_object(self) -> Enterprise:
+        enterprise = get_enterprise_for_user(self.request.user, self.kwargs["pk"])
+        return with_figures(Enterprise.objects.filter(pk=enterprise.pk)).get()
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enterprise = services.register_enterprise(by=request.user, **serializer.validated_data)
+        enterprise = with_figures(Enterprise.objects.filter(pk=enterprise.pk)).get()
+        return Response(self.get_serializer(enterprise).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        enterprise = self.get_object()
+        if not (is_commission(request.user) or is_member(request.user, enterprise)):
+            raise PermissionDenied(_("Only the enterprise's members and the commission can change it."))
+        serializer = self.get_serializer(enterprise, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.update_enterprise(enterprise=enterprise, changes=serializer.validated_data)
+        return Response(self.get_serializer(self.get_object()).data)

@@ -1,0 +1,175 @@
+"""The plan's goals, the recorded history behind them, and large exports built in the background."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import KeyIndustry, Sector
+from parks.models import Park, Zone
+
+
+class Goal(models.Model):
+    """A target of the plan, city-wide or for one park, zone, sector or key industry (editable data)."""
+
+    class Metric(models.TextChoices):
+        CLOUD_ENTERPRISES = "cloud_enterprises", _("Enterprises on cloud")
+        INFLUENTIAL_PLATFORMS = "influential_platforms", _("Nationally influential platforms")
+        KEY_INDUSTRY_COVERAGE = "key_industry_coverage", _("Key industries served by a platform")
+        AGRI_INFORMATIZATION = "agri_informatization", _("Agricultural informatization")
+
+    class ScopeKind(models.TextChoices):
+        CITY = "city", _("City")
+        PARK = "park", _("Park")
+        ZONE = "zone", _("Zone")
+        SECTOR = "sector", _("Sector")
+        KEY_INDUSTRY = "key_industry", _("Key industry")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
+    scope_kind = models.CharField(_("scope"), max_length=16, choices=ScopeKind.choices, default="city")
+    scope_park = models.ForeignKey(
+        Park,
+        on_delete=models.CASCADE,
+        related_name="goals",
+        null=True,
+        blank=True,
+        verbose_name=_("park"),
+    )
+    scope_code = models.CharField(
+        _("zone, sector or key industry"),
+        max_length=16,
+        blank=True,
+        help_text=_("For a zone, sector or key-industry scope: its code (e.g. core, agriculture, steel)."),
+    )
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    deadline = models.DateField(_("deadline"))
+
+    class Meta:
+        ordering = ["deadline", "code"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope_kind="city", scope_park__isnull=True, scope_code="")
+                    | models.Q(scope_kind="park", scope_park__isnull=False, scope_code="")
+                    | (
+                        models.Q(scope_kind__in=["zone", "sector", "key_industry"], scope_park__isnull=True)
+                        & ~models.Q(scope_code="")
+                    )
+                ),
+                name="goal_scope_consistent",
+                violation_error_message=_(
+                    "A park scope needs a park; a zone, sector or key-industry scope needs its code; a city scope neither."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        valid = {
+            self.ScopeKind.ZONE: Zone.values,
+            self.ScopeKind.SECTOR: Sector.values,
+            self.ScopeKind.KEY_INDUSTRY: KeyIndustry.values,
+        }.get(self.scope_kind)
+        if valid is not None and self.scope_code not in valid:
+            raise ValidationError(
+                {"scope_code": _("Choose one of: %(codes)s.") % {"codes": ", ".join(valid)}}
+            )
+
+    @property
+    def scope(self) -> dict:
+        """The scope as the API shows it: {"kind": ..., and "park"/"zone"/"sector"/"key_industry": code}."""
+        if self.scope_kind == self.ScopeKind.CITY:
+            return {"kind": "city"}
+        if self.scope_kind == self.ScopeKind.PARK:
+            return {"kind": "park", "park": self.scope_park.code if self.scope_park else None}
+        return {"kind": self.scope_kind, self.scope_kind: self.scope_code}
+
+
+class GoalSnapshot(models.Model):
+    """A goal's value on one date, recorded by the daily task; one row per goal and date."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("goal"))
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        ordering = ["goal", "date"]
+        verbose_name = _("goal snapshot")
+        verbose_name_plural = _("goal snapshots")
+        constraints = [models.UniqueConstraint(fields=["goal", "date"], name="goal_snapshot_one_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.goal.code} {self.date}: {self.value}"
+
+
+class StatsSnapshot(models.Model):
+    """The overview figures of one scope (city, a park, a sector) on one date; one row per scope and date."""
+
+    class ScopeKind(models.TextChoices):
+        CITY = "city", _("City")
+        PARK = "park", _("Park")
+        SECTOR = "sector", _("Sector")
+
+    date = models.DateField(_("date"))
+    scope_kind = models.CharField(_("scope"), max_length=8, choices=ScopeKind.choices)
+    # The park or sector code; "" for the city and for enterprises outside any park.
+    scope_code = models.CharField(_("scope code"), max_length=40, blank=True)
+    figures = models.JSONField(_("figures"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        ordering = ["scope_kind", "scope_code", "date"]
+        verbose_name = _("statistics snapshot")
+        verbose_name_plural = _("statistics snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "scope_kind", "scope_code"], name="stats_snapshot_one_per_scope_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_kind}:{self.scope_code or '-'} {self.date}"
+
+
+class Export(models.Model):
+    """An XLSX export too large to build within a request; built by a task, downloaded by its owner."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exports",
+        verbose_name=_("requested by"),
+    )
+    table = models.CharField(_("table"), max_length=20)
+    params = models.JSONField(_("filters"), default=dict)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="exports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.table} #{self.pk} ({self.status})"

@@ -1,0 +1,16 @@
+"""Pages of the plan's floor: home, the reviewers' cohort and queue, dashboards, open statistics."""
+
+from django.urls import path
+
+from plan.views import cohort, dashboards, home, open_statistics, review_queue
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("manage/enterprises/", cohort.cohort, name="park-cohort"),
+    path("manage/enterprises/export.xlsx", cohort.cohort_export, name="park-cohort-export"),
+    path("manage/review/", review_queue.review_queue, name="review-queue"),
+    path("manage/dashboard/", dashboards.park_dashboard_home, name="park-dashboard"),
+    path("manage/dashboard/<slug:code>/", dashboards.park_dashboard, name="park-dashboard-park"),
+    path("city/", dashboards.city_dashboard, name="city-dashboard"),
+    path("open-statistics/", open_statistics.public_stats, name="public-stats"),
+]

@@ -1,0 +1,13 @@
+"""Fixtures of the statistics tests: an empty statistics cache for every test."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statistics_cache():
+    cache.clear()
+    yield
+    cache.clear()
