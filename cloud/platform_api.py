@@ -1,6 +1,5 @@
 """HTTP API of industrial-internet platforms and their usage (API.md, Platforms)."""
 
-
 from __future__ import annotations
 
 from typing import Any
@@ -8,15 +7,23 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cloud import services
-from cloud.api import RegistrationFilter, RegistrationViewSet, ScopedEnterpriseField
+from cloud.api import (
+    E400,
+    E401,
+    E403,
+    E404,
+    E409,
+    RegistrationFilter,
+    RegistrationViewSet,
+    ScopedEnterpriseField,
+)
 from cloud.models import (
     Platform,
     PlatformTier,
@@ -26,16 +33,6 @@ from cloud.models import (
 from core.api import StrictBooleanFilter
 from enterprises.models import Industry, KeyIndustry
 from parks.access import is_commission
-
-# --- documented error responses -----------------------------------------------------------------
-
-_DETAIL = inline_serializer("CloudErrorDetail", {"detail": serializers.CharField()})
-E400 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Invalid input: {field: [messages]}"))
-E401 = OpenApiResponse(_DETAIL, description=_("Not logged in"))
-E403 = OpenApiResponse(_DETAIL, description=_("Visible, but not allowed"))
-E404 = OpenApiResponse(_DETAIL, description=_("Absent or outside the caller's scope"))
-E409 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Not in a state that allows this"))
-E413 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Evidence file larger than 10 MB"))
 
 
 class PlatformSerializer(serializers.ModelSerializer):

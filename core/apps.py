@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Background work")
+
+    def ready(self) -> None:
+        # Register the periodic task in every process (web and beat too, not only workers, which
+        # autodiscover): the outbox and the beat schedule name it.
+        from core import tasks  # noqa: F401

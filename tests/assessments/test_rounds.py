@@ -156,7 +156,7 @@ def test_rounds_in_the_admin(client, commission, manager, enterprise):
         name="年度评测",
         deadline=timezone.localdate() + timedelta(days=7),
     )
-    response = client_for_round.get("/admin/parks/assessmentround/")
+    response = client_for_round.get("/admin/assessments/assessmentround/")
     assert response.status_code == 200
     assert "年度评测" in response.content.decode()
 

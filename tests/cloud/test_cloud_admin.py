@@ -12,7 +12,7 @@ from tests.conftest import make_enterprise
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/enterprises/cloudadoption/"
+CHANGELIST = "/admin/cloud/cloudadoption/"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 )
@@ -100,7 +100,7 @@ def test_reject_action_needs_a_comment(admin_client_for, commission, enterprise)
 def test_add_through_the_admin_sniffs_the_evidence(admin_client_for, commission, enterprise):
     client = admin_client_for(commission)
     response = client.post(
-        "/admin/enterprises/cloudadoption/add/",
+        "/admin/cloud/cloudadoption/add/",
         {
             "enterprise": enterprise.pk,
             "category": "equipment",
@@ -123,14 +123,14 @@ def test_add_through_the_admin_sniffs_the_evidence(admin_client_for, commission,
     assert adoption.evidence.name.endswith(".png")
     assert adoption.systems == ["iot", "mes"]
     # The change page links the evidence through the scope-checking view.
-    page = client.get(f"/admin/enterprises/cloudadoption/{adoption.pk}/change/")
+    page = client.get(f"/admin/cloud/cloudadoption/{adoption.pk}/change/")
     assert page.status_code == 200
     assert f"/api/v1/cloud-adoptions/{adoption.pk}/evidence/".encode() in page.content
 
 
 def test_admin_refuses_text_as_evidence(admin_client_for, commission, enterprise):
     response = admin_client_for(commission).post(
-        "/admin/enterprises/cloudadoption/add/",
+        "/admin/cloud/cloudadoption/add/",
         {
             "enterprise": enterprise.pk,
             "category": "equipment",
@@ -149,7 +149,7 @@ def test_admin_refuses_text_as_evidence(admin_client_for, commission, enterprise
 def test_admin_edit_of_verified_sends_back_to_pending(admin_client_for, commission, enterprise):
     adoption = make_adoption(enterprise, status="verified", systems=["erp"])
     response = admin_client_for(commission).post(
-        f"/admin/enterprises/cloudadoption/{adoption.pk}/change/",
+        f"/admin/cloud/cloudadoption/{adoption.pk}/change/",
         {
             "enterprise": enterprise.pk,
             "category": "application",
@@ -168,7 +168,7 @@ def test_admin_edit_of_verified_sends_back_to_pending(admin_client_for, commissi
 
 def test_platform_admin_requires_evidence_for_recognition(admin_client_for, commission):
     response = admin_client_for(commission).post(
-        "/admin/enterprises/platform/add/",
+        "/admin/cloud/platform/add/",
         {
             "code": "x",
             "name": "X 平台",
@@ -189,7 +189,7 @@ def test_platform_admin_requires_evidence_for_recognition(admin_client_for, comm
 def test_platform_usage_admin_verify_action(admin_client_for, commission):
     usage = make_usage(make_enterprise(park=None), make_platform(), status="pending")
     admin_client_for(commission).post(
-        "/admin/enterprises/platformusage/",
+        "/admin/cloud/platformusage/",
         {"action": "verify_selected", "_selected_action": [usage.pk], "comment": ""},
     )
     usage.refresh_from_db()

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from parks.models import Park
-from parks.reference import load_goals
 from plan import selectors
 from plan.models import Goal, GoalSnapshot
+from plan.reference import load_goals
 from tests.conftest import make_enterprise
 from tests.plan.factories import make_adoption, make_assessment, make_platform, make_usage
 
@@ -215,13 +215,13 @@ def test_goal_admin_lists_progress_and_edits_drop_cached_goals(
     commission.save()
     browser = Client()
     browser.force_login(commission)
-    page = browser.get("/admin/parks/goal/")
+    page = browser.get("/admin/plan/goal/")
     assert page.status_code == 200
     assert "未按期完成" in page.content.decode()  # "missed": the 2022 goals, nothing on cloud
     api = client_for(commission)
     before = {row["code"]: row["target"] for row in api.get("/api/v1/goals/").json()}
     goal = Goal.objects.get(code="agri-informatization-2022")
-    change = browser.get(f"/admin/parks/goal/{goal.pk}/change/")
+    change = browser.get(f"/admin/plan/goal/{goal.pk}/change/")
     assert change.status_code == 200
     data = {
         "code": goal.code,
@@ -239,7 +239,7 @@ def test_goal_admin_lists_progress_and_edits_drop_cached_goals(
         "snapshots-MAX_NUM_FORMS": "0",
     }
     with django_capture_on_commit_callbacks(execute=True):
-        saved = browser.post(f"/admin/parks/goal/{goal.pk}/change/", data)
+        saved = browser.post(f"/admin/plan/goal/{goal.pk}/change/", data)
     assert saved.status_code == 302, saved.content.decode()[:2000]
     after = {row["code"]: row["target"] for row in api.get("/api/v1/goals/").json()}
     assert (before[goal.code], after[goal.code]) == (62.0, 65.0)
