@@ -29,6 +29,7 @@ run: $(STAMP)
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: $(STAMP)
 	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -37,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 messages: $(STAMP)
-	for app in parks enterprises assessments; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete && ../$(BIN)/django-admin compilemessages); done
+	for app in core parks enterprises cloud assessments plan; do (cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete && ../$(BIN)/django-admin compilemessages); done
 	scripts/page_messages.sh
 
 screenshots: $(STAMP)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentRound, RoundReminder
 from core.errors import DomainError
+from core.outbox import enqueue
 from enterprises.models import Enterprise, Membership
 from parks.access import is_commission
 from parks.models import Park
@@ -134,9 +135,6 @@ class ReminderPlan:
 
 def request_reminders(*, round_: AssessmentRound) -> ReminderPlan:
     """Queue the reminder e-mails of a round (after commit; never lost if Redis is down)."""
-    from assessments.tasks import send_round_reminders
-    from core.outbox import enqueue
-
     pending = list(round_members(round_).filter(completed=False).values_list("pk", "name"))
     reachable = Membership.objects.filter(enterprise__in=[pk for pk, _name in pending]).exclude(user__email="")
     reached = set(reachable.values_list("enterprise_id", flat=True))
@@ -146,7 +144,7 @@ def request_reminders(*, round_: AssessmentRound) -> ReminderPlan:
         unreachable=[name for pk, name in pending if pk not in reached],
     )
     if plan.recipients:
-        enqueue(send_round_reminders, round_.pk)
+        enqueue("assessments.tasks.send_round_reminders", round_.pk)
     return plan
 
 

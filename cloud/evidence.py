@@ -12,11 +12,19 @@ from typing import IO
 
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import FileUploadHandler
+from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from cloud.models import EvidenceType
+
+class EvidenceType(models.TextChoices):
+    """Evidence file types, judged by content (see `sniff`)."""
+
+    PDF = "application/pdf", "PDF"
+    PNG = "image/png", "PNG"
+    JPEG = "image/jpeg", "JPEG"
+
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024  # 10 MB
 # A multipart body carries the form fields and boundaries besides the file: allow that much on

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cloud.evidence import EvidenceStorage, EvidenceType
 from enterprises.models import Enterprise, Industry
 
 if TYPE_CHECKING:
@@ -80,18 +81,8 @@ class CloudSystem(models.TextChoices):
     OTHER = "other", _("Other system")
 
 
-class EvidenceType(models.TextChoices):
-    """Evidence file types, judged by content (cloud.evidence)."""
-
-    PDF = "application/pdf", "PDF"
-    PNG = "image/png", "PNG"
-    JPEG = "image/jpeg", "JPEG"
-
-
-def evidence_storage():
+def evidence_storage() -> EvidenceStorage:
     """Evidence storage: under MEDIA_ROOT, never at a public URL (see EvidenceStorage)."""
-    from cloud.evidence import EvidenceStorage
-
     return EvidenceStorage()
 
 
