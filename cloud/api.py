@@ -17,14 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cloud import services
 from cloud.evidence import EXTENSIONS, MAX_EVIDENCE_BYTES, EvidenceSizeLimitHandler, EvidenceTooLarge
@@ -34,7 +33,6 @@ from cloud.models import (
     CloudProvider,
     CloudSystem,
     Deployment,
-    PlatformTier,
     ReviewStatus,
 )
 from core.api import IdFilter
@@ -62,51 +60,6 @@ def _check_may_register(user, enterprise: Enterprise) -> None:
     if not (is_commission(user) or is_member(user, enterprise)):
         raise PermissionDenied(
             _("Only the enterprise's members and the commission can change its registrations.")
-        )
-
-
-def _names(choices) -> list[dict[str, str]]:
-    """code, Chinese name and English name of each choice."""
-    rows = []
-    for value, label in choices.choices:
-        with translation.override("zh-hans"):
-            name = str(label)
-        with translation.override("en"):
-            name_en = str(label)
-        rows.append({"code": value, "name": name, "name_en": name_en})
-    return rows
-
-
-class CloudOptionSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    name_en = serializers.CharField()
-
-
-class CloudOptionsView(APIView):
-    """The pick-lists of a cloud registration, with Chinese and English names (anyone)."""
-
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(
-        responses=inline_serializer(
-            "CloudOptions",
-            {
-                key: CloudOptionSerializer(many=True)
-                for key in ("categories", "deployments", "providers", "systems", "statuses", "platform_tiers")
-            },
-        )
-    )
-    def get(self, request: Request) -> Response:
-        return Response(
-            {
-                "categories": _names(CloudCategory),
-                "deployments": _names(Deployment),
-                "providers": _names(CloudProvider),
-                "systems": _names(CloudSystem),
-                "statuses": _names(ReviewStatus),
-                "platform_tiers": _names(PlatformTier),
-            }
         )
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from cloud import api, platform_api
+from cloud import api, options_api, platform_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -10,6 +10,6 @@ router.register("platforms", platform_api.PlatformViewSet, basename="platform")
 router.register("platform-usages", platform_api.PlatformUsageViewSet, basename="platform-usage")
 
 urlpatterns = [
-    path("cloud-options/", api.CloudOptionsView.as_view(), name="cloud-options"),
+    path("cloud-options/", options_api.CloudOptionsView.as_view(), name="cloud-options"),
     *router.urls,
 ]
