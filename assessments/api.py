@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import scoring, selectors, services
+from assessments import report_data, scoring, selectors, services
 from assessments.models import Assessment, DimensionScore, Questionnaire, Review
 from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
@@ -395,4 +395,4 @@ class AssessmentViewSet(
             return Response(
                 {"detail": _("The assessment has not been submitted yet.")}, status=status.HTTP_409_CONFLICT
             )
-        return Response(selectors.build_report(assessment, viewer=request.user))
+        return Response(report_data.build_report(assessment, viewer=request.user))

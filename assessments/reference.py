@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from assessments import services
+from assessments import questionnaire_services
 from assessments.models import Questionnaire
 from core.errors import DomainError
 
@@ -29,10 +29,10 @@ def load_questionnaires(directory: Path = QUESTIONNAIRE_DIR) -> int:
         ).first()
         try:
             if existing is None:
-                services.import_questionnaire(document=document, publish=True)
+                questionnaire_services.import_questionnaire(document=document, publish=True)
                 created += 1
             elif not existing.is_published:
-                services.publish_questionnaire(questionnaire=existing)
+                questionnaire_services.publish_questionnaire(questionnaire=existing)
         except DomainError as exc:
             raise ImproperlyConfigured(f"{path.name}: {exc.errors}") from None
     return created

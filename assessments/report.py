@@ -1,6 +1,6 @@
 """The report of a submitted assessment, prepared for the page, the PDF and the reviewers.
 
-`assessments.selectors.build_report` reads the stored result; this module turns it into what
+`assessments.report_data.build_report` reads the stored result; this module turns it into what
 the templates show: names in the page's language, SVG charts, flags in words.
 """
 
@@ -10,12 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, DimensionCode, Review
-from assessments.selectors import build_report, city_dimension_means
+from assessments.report_data import build_report, city_dimension_means
 from core import charts
 
 
 def report_context(assessment: Assessment, *, viewer) -> dict:
-    """The report of `assessments.selectors.build_report`, prepared for the template and charts.
+    """The report of `assessments.report_data.build_report`, prepared for the template and charts.
 
     `viewer` decides what the benchmarks reveal (small groups: reviewers only, see build_report).
     """

@@ -1,26 +1,17 @@
-"""Reads that carry rules: the door to assessments, current assessments, questionnaire documents,
-the report's data and benchmarks."""
+"""Reads that carry rules: the door to assessments, current assessments, questionnaire documents
+and their scoring definitions. The report's data and benchmarks are in `report_data`."""
 
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from assessments import scoring
-from assessments.models import (
-    Assessment,
-    AssessmentQuerySet,
-    Dimension,
-    DimensionCode,
-    DimensionScore,
-    Item,
-    Questionnaire,
-)
+from assessments.models import Assessment, AssessmentQuerySet, Dimension, Item, Questionnaire
 
 
 def get_assessment_for_user(user, pk: int) -> Assessment:
@@ -44,6 +35,43 @@ def current_assessments() -> AssessmentQuerySet:
     with `enterprise__in=Enterprise.objects.visible_to(user)` (or `.visible_to(user)`) for scope.
     """
     return Assessment.objects.filter(is_current=True)
+
+
+def with_current_assessment(enterprises: QuerySet) -> QuerySet:
+    """Annotate an Enterprise queryset with its current assessment, in the same query.
+
+    Adds `current_assessment_id`, `current_score`, `current_level`, `current_submitted_at`
+    (all null without a current assessment); filter a level with `current_level=n`.
+    """
+    current = Assessment.objects.filter(enterprise=OuterRef("pk"), is_current=True)
+    return enterprises.annotate(
+        current_assessment_id=Subquery(current.values("pk")[:1]),
+        current_score=Subquery(current.values("score")[:1]),
+        current_level=Subquery(current.values("level")[:1]),
+        current_submitted_at=Subquery(current.values("submitted_at")[:1]),
+    )
+
+
+def current_assessment_summary(enterprise: Any) -> dict[str, Any] | None:
+    """`{"id", "score", "level", "submitted_at"}` of the enterprise's current assessment, or None.
+
+    Uses the annotations of `with_current_assessment` when present (no extra query).
+    """
+    if hasattr(enterprise, "current_assessment_id"):
+        if enterprise.current_assessment_id is None:
+            return None
+        return {
+            "id": enterprise.current_assessment_id,
+            "score": enterprise.current_score,
+            "level": enterprise.current_level,
+            "submitted_at": enterprise.current_submitted_at,
+        }
+    row = (
+        Assessment.objects.filter(enterprise=enterprise, is_current=True)
+        .values("id", "score", "level", "submitted_at")
+        .first()
+    )
+    return row
 
 
 # --- questionnaire documents --------------------------------------------------------------------
@@ -209,217 +237,3 @@ def definition_for(questionnaire: Questionnaire) -> scoring.Definition:
             _published_definitions.clear()
         _published_definitions[key] = definition
     return definition
-
-
-# --- the report ---------------------------------------------------------------------------------
-
-
-# Below this many current assessments a group's mean and percentile would reveal individual
-# peers (with 2, the mean and one's own score give the other's): enterprises see only the count.
-BENCHMARK_MINIMUM = 5
-
-
-def benchmark(
-    *, group: AssessmentQuerySet | None, score: Decimal | None, reveal_small: bool = True
-) -> dict[str, Any]:
-    """Mean score, count and `score`'s percentile over a group of current assessments.
-
-    The percentile is the share (0-100) of the group's current assessments scoring at or below
-    `score`; mean and percentile are rounded half-up to the cent; null for an empty group, and
-    (unless `reveal_small`) for a group of fewer than BENCHMARK_MINIMUM, the count kept.
-    """
-    if group is None:
-        return {"mean_score": None, "percentile": None, "count": 0}
-    figures = group.aggregate(
-        total=Sum("score"),
-        count=Count("pk"),
-        at_or_below=Count("pk", filter=Q(score__lte=score)) if score is not None else Value(0),
-    )
-    count = figures["count"] or 0
-    if not count or (count < BENCHMARK_MINIMUM and not reveal_small):
-        return {"mean_score": None, "percentile": None, "count": count}
-    mean = scoring.round_half_up(Fraction(Decimal(figures["total"])) / count)
-    percentile = (
-        scoring.round_half_up(Fraction(100 * figures["at_or_below"], count)) if score is not None else None
-    )
-    return {"mean_score": mean, "percentile": percentile, "count": count}
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return Decimal(text) if text is not None else None
-
-
-def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any]:
-    """Everything the result page, the PDF and `GET .../report/` show for a submitted assessment.
-
-    Read from what was stored at submit (scores never change afterwards) plus the questionnaire
-    version's texts; benchmarks are over current assessments (the statistics' definition) of the
-    enterprise's park, industry, sector and the whole city. The caller checks scope.
-
-    `viewer` decides what the benchmarks reveal: the enterprise's reviewers (its park manager and
-    the commission) see every group's mean and percentile; anyone else (its members; no viewer)
-    sees them only for groups of at least BENCHMARK_MINIMUM current assessments, else nulls
-    with the count.
-    """
-    from enterprises.access import manages
-
-    enterprise = assessment.enterprise
-    reveal_small = viewer is not None and manages(viewer, enterprise)
-    questionnaire = assessment.questionnaire
-    result = assessment.result or {}
-    dimensions = {d.code: d for d in questionnaire.dimensions.all()}
-    items = {
-        item.code: item
-        for item in Item.objects.filter(questionnaire=questionnaire).only(
-            "code", "text", "text_en", "constraint"
-        )
-    }
-    rules = {rule.level: rule for rule in questionnaire.level_rules.all()}
-    level_rule = rules.get(assessment.level)
-    scores = {s.dimension: s.score for s in assessment.dimension_scores.all()}
-
-    current = current_assessments()
-    groups = {
-        "park": current.filter(enterprise__park_id=enterprise.park_id) if enterprise.park_id else None,
-        "industry": current.filter(enterprise__industry_id=enterprise.industry_id),
-        "sector": current.filter(enterprise__industry__sector=enterprise.industry.sector),
-        "city": current,
-    }
-    gap = result.get("next_level")
-    next_rule = rules.get(gap["level"]) if gap else None
-    history = (
-        Assessment.objects.filter(enterprise=enterprise, submitted_at__isnull=False)
-        .exclude(pk=assessment.pk)
-        .filter(submitted_at__lt=assessment.submitted_at)
-        .select_related("questionnaire")
-        .order_by("submitted_at", "pk")
-    )
-    return {
-        "id": assessment.pk,
-        "enterprise": {"id": enterprise.pk, "name": enterprise.name, "credit_code": enterprise.credit_code},
-        "questionnaire": {
-            "id": questionnaire.pk,
-            "code": questionnaire.code,
-            "version": questionnaire.version,
-            "title": questionnaire.title,
-            "title_en": questionnaire.title_en,
-        },
-        "status": assessment.status,
-        "submitted_at": assessment.submitted_at,
-        "score": assessment.score,
-        "level": assessment.level,
-        "level_name": level_rule.name if level_rule else None,
-        "level_name_en": level_rule.name_en if level_rule else None,
-        "dimension_scores": [
-            {
-                "dimension": code,
-                "name": dimensions[code].name if code in dimensions else code,
-                "name_en": dimensions[code].name_en if code in dimensions else code,
-                "score": scores[code],
-            }
-            for code in (d.code for d in dimensions.values())
-            if code in scores
-        ],
-        "items": [
-            {
-                "item": row["item"],
-                "text": items[row["item"]].text if row["item"] in items else "",
-                "text_en": items[row["item"]].text_en if row["item"] in items else "",
-                "dimension": row["dimension"],
-                "kind": row["kind"],
-                "applicable": row["applicable"],
-                "answered": row["answered"],
-                "points": _decimal(row["points"]),
-                "score": _decimal(row["score"]),
-                "contribution": _decimal(row["contribution"]),
-                "shortfall": _decimal(row["shortfall"]),
-                "level": row["level"],
-            }
-            for row in result.get("items", [])
-        ],
-        "next_level": None
-        if not gap
-        else {
-            **gap,
-            "name": next_rule.name if next_rule else None,
-            "name_en": next_rule.name_en if next_rule else None,
-            "min_score": _decimal(gap["min_score"]),
-            "points_needed": _decimal(gap["points_needed"]),
-        },
-        "recommendations": [
-            {**r, "below": _decimal(r["below"]), "score": _decimal(r["score"])}
-            for r in result.get("recommendations", [])
-        ],
-        "benchmarks": {
-            name: benchmark(group=group, score=assessment.score, reveal_small=reveal_small)
-            for name, group in groups.items()
-        },
-        "history": [
-            {
-                "id": earlier.pk,
-                "questionnaire": earlier.questionnaire.code,
-                "version": earlier.questionnaire.version,
-                "status": earlier.status,
-                "score": earlier.score,
-                "level": earlier.level,
-                "submitted_at": earlier.submitted_at,
-            }
-            for earlier in history
-        ],
-    }
-
-
-def with_current_assessment(enterprises: QuerySet) -> QuerySet:
-    """Annotate an Enterprise queryset with its current assessment, in the same query.
-
-    Adds `current_assessment_id`, `current_score`, `current_level`, `current_submitted_at`
-    (all null without a current assessment); filter a level with `current_level=n`.
-    """
-    current = Assessment.objects.filter(enterprise=OuterRef("pk"), is_current=True)
-    return enterprises.annotate(
-        current_assessment_id=Subquery(current.values("pk")[:1]),
-        current_score=Subquery(current.values("score")[:1]),
-        current_level=Subquery(current.values("level")[:1]),
-        current_submitted_at=Subquery(current.values("submitted_at")[:1]),
-    )
-
-
-def current_assessment_summary(enterprise: Any) -> dict[str, Any] | None:
-    """`{"id", "score", "level", "submitted_at"}` of the enterprise's current assessment, or None.
-
-    Uses the annotations of `with_current_assessment` when present (no extra query).
-    """
-    if hasattr(enterprise, "current_assessment_id"):
-        if enterprise.current_assessment_id is None:
-            return None
-        return {
-            "id": enterprise.current_assessment_id,
-            "score": enterprise.current_score,
-            "level": enterprise.current_level,
-            "submitted_at": enterprise.current_submitted_at,
-        }
-    row = (
-        Assessment.objects.filter(enterprise=enterprise, is_current=True)
-        .values("id", "score", "level", "submitted_at")
-        .first()
-    )
-    return row
-
-
-def city_dimension_means() -> dict[str, Decimal | None]:
-    """The city's mean score per dimension over current assessments (the report's "city mean").
-
-    Rounded half-up to the cent, as the statistics' `dimension_means`; None for a dimension no
-    current assessment has.
-    """
-    rows = (
-        DimensionScore.objects.filter(assessment__is_current=True, assessment__status=Assessment.Status.ACCEPTED)
-        .order_by()
-        .values("dimension")
-        .annotate(mean=Avg("score"))
-    )
-    means: dict[str, Decimal | None] = dict.fromkeys(DimensionCode.values)
-    for row in rows:
-        if row["mean"] is not None:
-            means[row["dimension"]] = Decimal(row["mean"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return means

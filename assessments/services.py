@@ -1,40 +1,22 @@
-"""Writes: questionnaires (import, publish, new version) and assessments (answers, submit, review).
+"""Writes on assessments: create, save answers, submit (scored), review, and the current assessment.
 
-Keyword-only, typed, atomic; refusals raise DomainError (400) or StateConflict (409).
+Keyword-only, typed, atomic; refusals raise DomainError (400) or StateConflict (409). Questionnaire
+writes are in `questionnaire_services`, the reviewers' plausibility flags in `plausibility`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import scoring
-from assessments.documents import validate_document
-from assessments.models import (
-    Answer,
-    Assessment,
-    Band,
-    Check,
-    Dimension,
-    DimensionScore,
-    Item,
-    ItemScore,
-    LevelRule,
-    Option,
-    Questionnaire,
-    Recommendation,
-    Review,
-    SceneLevel,
-    published_refusal,
-)
-from assessments.scoring import AnswerError, to_decimal
+from assessments.models import Answer, Assessment, DimensionScore, ItemScore, Questionnaire, Review
+from assessments.plausibility import plausibility_flags
+from assessments.scoring import AnswerError
 from assessments.signals import assessment_status_changed
 from core.errors import DomainError, StateConflict
 from enterprises.access import is_member, manages
@@ -42,181 +24,6 @@ from enterprises.models import Enterprise
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-
-# --- questionnaires -----------------------------------------------------------------------------
-
-
-def ensure_editable(questionnaire: Questionnaire) -> None:
-    """Refuse any change to a published questionnaire version (it is immutable)."""
-    if questionnaire.pk and Questionnaire.objects.filter(pk=questionnaire.pk, status="published").exists():
-        raise published_refusal(questionnaire)
-
-
-def _create_from_document(document: Mapping[str, Any], *, version: int | None = None) -> Questionnaire:
-    questionnaire = Questionnaire.objects.create(
-        code=document["code"],
-        version=version if version is not None else document["version"],
-        sector=document["sector"],
-        title=document["title"],
-        title_en=document["title_en"],
-        description=document.get("description", ""),
-        description_en=document.get("description_en", ""),
-    )
-    for d_position, raw_dimension in enumerate(document["dimensions"]):
-        dimension = Dimension.objects.create(
-            questionnaire=questionnaire,
-            position=d_position,
-            code=raw_dimension["code"],
-            name=raw_dimension["name"],
-            name_en=raw_dimension["name_en"],
-        )
-        for i_position, raw in enumerate(raw_dimension["items"]):
-            when = raw.get("when") or {}
-            item = Item.objects.create(
-                questionnaire=questionnaire,
-                dimension=dimension,
-                position=i_position,
-                code=raw["code"],
-                kind=raw["kind"],
-                points=to_decimal(raw.get("points", 0)),
-                required=raw.get("required", False),
-                text=raw["text"],
-                text_en=raw["text_en"],
-                help=raw.get("help", ""),
-                help_en=raw.get("help_en", ""),
-                when_item=when.get("item", ""),
-                when_any=list(when.get("any", [])),
-                constraint=raw.get("constraint", False),
-                group=raw.get("group", ""),
-                group_en=raw.get("group_en", ""),
-                numerator_label=raw.get("numerator_label", ""),
-                numerator_label_en=raw.get("numerator_label_en", ""),
-                denominator_label=raw.get("denominator_label", ""),
-                denominator_label_en=raw.get("denominator_label_en", ""),
-            )
-            Option.objects.bulk_create(
-                Option(
-                    item=item,
-                    position=position,
-                    code=o["code"],
-                    label=o["label"],
-                    label_en=o["label_en"],
-                    value=to_decimal(o["value"]),
-                    exclusive=o.get("exclusive", False),
-                )
-                for position, o in enumerate(raw.get("options", []))
-            )
-            Band.objects.bulk_create(
-                Band(item=item, position=position, upto=to_decimal(b["upto"]), value=to_decimal(b["value"]))
-                for position, b in enumerate(raw.get("bands", []))
-            )
-            SceneLevel.objects.bulk_create(
-                SceneLevel(item=item, level=s["level"], label=s["label"], label_en=s["label_en"])
-                for s in raw.get("levels", [])
-            )
-    LevelRule.objects.bulk_create(
-        LevelRule(
-            questionnaire=questionnaire,
-            level=rule["level"],
-            name=rule["name"],
-            name_en=rule["name_en"],
-            min_score=to_decimal(rule["min_score"]),
-            scene_level=rule.get("scene_level", 0),
-            min_scenes=rule.get("min_scenes", 0),
-            min_constraint_scenes=rule.get("min_constraint_scenes", 0),
-        )
-        for rule in document.get("levels", [])
-    )
-    Recommendation.objects.bulk_create(
-        Recommendation(
-            questionnaire=questionnaire,
-            position=position,
-            dimension=r["dimension"],
-            below=to_decimal(r["below"]),
-            text=r["text"],
-            text_en=r["text_en"],
-        )
-        for position, r in enumerate(document.get("recommendations", []))
-    )
-    Check.objects.bulk_create(
-        Check(
-            questionnaire=questionnaire,
-            position=position,
-            code=c["code"],
-            conditions=_json_safe(c["all"]),
-            message=c["message"],
-            message_en=c["message_en"],
-        )
-        for position, c in enumerate(document.get("checks", []))
-    )
-    return questionnaire
-
-
-def _json_safe(value: Any) -> Any:
-    """Decimals (from a JSON file read exactly) as JSON numbers for a JSONField."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    return value
-
-
-@transaction.atomic
-def import_questionnaire(*, document: Mapping[str, Any], publish: bool = False) -> Questionnaire:
-    """Create a questionnaire version from its JSON document, as a draft (or published).
-
-    Every problem of the document is reported at once (DomainError on `document`); a code and
-    version that already exist are refused. Nothing is created unless the whole document is valid.
-    """
-    problems = validate_document(document)
-    if problems:
-        raise DomainError(errors={"document": problems})
-    if Questionnaire.objects.filter(code=document["code"], version=document["version"]).exists():
-        raise DomainError(
-            _("Questionnaire %(code)s version %(version)s already exists.")
-            % {"code": document["code"], "version": document["version"]},
-            field="version",
-        )
-    questionnaire = _create_from_document(document)
-    if publish:
-        questionnaire = publish_questionnaire(questionnaire=questionnaire)
-    return questionnaire
-
-
-@transaction.atomic
-def publish_questionnaire(*, questionnaire: Questionnaire) -> Questionnaire:
-    """Publish a draft after validating what the tables now hold; from then on it never changes."""
-    from assessments.selectors import questionnaire_document
-
-    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-    if questionnaire.is_published:
-        raise StateConflict(_("This questionnaire version is already published."))
-    problems = validate_document(questionnaire_document(questionnaire, identity=False))
-    if problems:
-        raise DomainError(errors={"document": problems})
-    questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.published_at = timezone.now()
-    questionnaire.save(update_fields=["status", "published_at"])
-    return questionnaire
-
-
-@transaction.atomic
-def new_questionnaire_version(*, questionnaire: Questionnaire) -> Questionnaire:
-    """A new draft version of the same code, starting as a full copy of `questionnaire`."""
-    from assessments.selectors import questionnaire_document
-
-    document = questionnaire_document(questionnaire, identity=False)
-    latest = Questionnaire.objects.filter(code=questionnaire.code).aggregate(v=Max("version"))["v"] or 0
-    return _create_from_document(document, version=latest + 1)
-
-
-# --- assessments --------------------------------------------------------------------------------
-
-PEER_MINIMUM = 10
-DEVIATION_LIMIT = Decimal(30)
-JUMP_LIMIT = Decimal(25)
 
 
 def answer_problem_message(error: AnswerError, definition: scoring.Definition) -> str:
@@ -380,65 +187,6 @@ def result_as_json(result: scoring.Result) -> dict[str, Any]:
         ],
         "checks": [{"code": c.code, "message": c.message, "message_en": c.message_en} for c in result.checks],
     }
-
-
-def plausibility_flags(*, assessment: Assessment, result: scoring.Result) -> list[dict[str, Any]]:
-    """Flags for reviewers (they never change the score), issue 3 point 6:
-
-    - a dimension more than 30 points from its industry's mean, when at least 10 other
-      enterprises of the industry have a current assessment;
-    - a total more than 25 points above the enterprise's previous accepted assessment;
-    - every declared check of the questionnaire that fires.
-    """
-    flags: list[dict[str, Any]] = []
-    enterprise = assessment.enterprise
-    peers = Assessment.objects.filter(
-        is_current=True, enterprise__industry_id=enterprise.industry_id
-    ).exclude(enterprise_id=enterprise.pk)
-    peer_count = peers.count()
-    if peer_count >= PEER_MINIMUM:
-        means = {
-            row["dimension"]: (row["total"] / row["n"], row["n"])
-            for row in DimensionScore.objects.filter(assessment__in=peers.values("pk"))
-            .values("dimension")
-            .annotate(total=Sum("score"), n=Count("pk"))
-        }
-        for dimension, score in result.dimension_scores().items():
-            if dimension not in means:
-                continue
-            mean, n = means[dimension]
-            mean = scoring.round_half_up(Decimal(mean))
-            if n >= PEER_MINIMUM and abs(score - mean) > DEVIATION_LIMIT:
-                flags.append(
-                    {
-                        "kind": "industry_deviation",
-                        "dimension": dimension,
-                        "score": str(score),
-                        "industry_mean": str(mean),
-                        "peers": n,
-                    }
-                )
-    previous = (
-        Assessment.objects.filter(enterprise=enterprise, status=Assessment.Status.ACCEPTED)
-        .exclude(pk=assessment.pk)
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
-    if previous is not None and previous.score is not None and result.score - previous.score > JUMP_LIMIT:
-        flags.append(
-            {
-                "kind": "jump",
-                "previous": previous.pk,
-                "previous_score": str(previous.score),
-                "score": str(result.score),
-                "delta": str(result.score - previous.score),
-            }
-        )
-    flags.extend(
-        {"kind": "check", "code": c.code, "message": c.message, "message_en": c.message_en}
-        for c in result.checks
-    )
-    return flags
 
 
 @transaction.atomic

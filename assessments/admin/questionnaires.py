@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import services
+from assessments import questionnaire_services
 from assessments.models import (
     Band,
     Check,
@@ -211,7 +211,9 @@ class QuestionnaireAdmin(ImmutableWhenPublished, SimpleHistoryAdmin):
             document, problems = read_uploaded_document(form.cleaned_data["file"])
             if not problems:
                 try:
-                    questionnaire = services.import_questionnaire(document=document, publish=publish)
+                    questionnaire = questionnaire_services.import_questionnaire(
+                        document=document, publish=publish
+                    )
                 except DomainError as exc:
                     problems = problem_list(exc.errors)
                 else:
@@ -271,15 +273,15 @@ class QuestionnaireAdmin(ImmutableWhenPublished, SimpleHistoryAdmin):
         return obj.items.count()
 
     def save_model(self, request, obj: Questionnaire, form, change: bool) -> None:
-        services.ensure_editable(obj)
+        questionnaire_services.ensure_editable(obj)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change: bool) -> None:
-        services.ensure_editable(form.instance)
+        questionnaire_services.ensure_editable(form.instance)
         super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj: Questionnaire) -> None:
-        services.ensure_editable(obj)
+        questionnaire_services.ensure_editable(obj)
         super().delete_model(request, obj)
 
     @admin.action(description=_("Publish the selected drafts (validated first)"), permissions=["change"])
@@ -287,7 +289,7 @@ class QuestionnaireAdmin(ImmutableWhenPublished, SimpleHistoryAdmin):
         published = 0
         for questionnaire in queryset:
             try:
-                services.publish_questionnaire(questionnaire=questionnaire)
+                questionnaire_services.publish_questionnaire(questionnaire=questionnaire)
                 published += 1
             except DomainError as exc:
                 problems = exc.errors.get("document") or exc.errors.get("detail") or [str(exc)]
@@ -310,7 +312,7 @@ class QuestionnaireAdmin(ImmutableWhenPublished, SimpleHistoryAdmin):
     @admin.action(description=_("Start a new version as a copy"), permissions=["add"])
     def new_version(self, request: HttpRequest, queryset: QuerySet[Questionnaire]) -> None:
         for questionnaire in queryset:
-            copy_ = services.new_questionnaire_version(questionnaire=questionnaire)
+            copy_ = questionnaire_services.new_questionnaire_version(questionnaire=questionnaire)
             self.message_user(
                 request,
                 _("Created %(code)s version %(version)s as a draft copy.")
@@ -376,15 +378,15 @@ class ItemAdmin(ImmutableWhenPublished, admin.ModelAdmin):
     def save_model(self, request, obj: Item, form, change: bool) -> None:
         # An item belongs to its dimension's questionnaire.
         obj.questionnaire = obj.dimension.questionnaire
-        services.ensure_editable(obj.questionnaire)
+        questionnaire_services.ensure_editable(obj.questionnaire)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change: bool) -> None:
-        services.ensure_editable(form.instance.questionnaire)
+        questionnaire_services.ensure_editable(form.instance.questionnaire)
         super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj: Item) -> None:
-        services.ensure_editable(obj.questionnaire)
+        questionnaire_services.ensure_editable(obj.questionnaire)
         super().delete_model(request, obj)
 
 
@@ -395,5 +397,5 @@ class DimensionAdmin(ImmutableWhenPublished, admin.ModelAdmin):
     fields = ["questionnaire", "position", "code", "name", "name_en"]
 
     def save_model(self, request, obj: Dimension, form, change: bool) -> None:
-        services.ensure_editable(obj.questionnaire)
+        questionnaire_services.ensure_editable(obj.questionnaire)
         super().save_model(request, obj, form, change)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments import services
+from assessments import questionnaire_services, services
 from assessments.models import Questionnaire
 
 MINI_PATH = Path(__file__).parent / "fixtures" / "mini.json"
@@ -36,7 +36,7 @@ def mini_document(**changes) -> dict:
 @pytest.fixture
 def mini(db) -> Questionnaire:
     existing = Questionnaire.objects.filter(code="mini", version=1).first()
-    return existing or services.import_questionnaire(document=mini_document(), publish=True)
+    return existing or questionnaire_services.import_questionnaire(document=mini_document(), publish=True)
 
 
 @pytest.fixture

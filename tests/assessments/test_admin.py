@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from assessments import services
+from assessments import questionnaire_services
 from assessments.models import Questionnaire
 from tests.assessments.conftest import STRONG, mini_document
 
@@ -61,7 +61,7 @@ def test_publish_and_new_version_actions(admin_client_for, commission, mini):
 
 
 def test_publish_action_names_the_problems(admin_client_for, commission):
-    draft = services.import_questionnaire(document=mini_document(version=3))
+    draft = questionnaire_services.import_questionnaire(document=mini_document(version=3))
     draft.items.filter(code="M-PLAN").update(points=0)
     client = admin_client_for(commission)
     response = client.post(

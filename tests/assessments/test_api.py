@@ -43,9 +43,9 @@ def url(assessment, action=""):
 
 
 def test_questionnaires_list_published_to_anyone(api, mini, commission, member, client_for):
-    from assessments import services
+    from assessments import questionnaire_services
 
-    draft = services.import_questionnaire(document=mini_document(version=2))
+    draft = questionnaire_services.import_questionnaire(document=mini_document(version=2))
     response = api.get("/api/v1/questionnaires/")
     assert response.status_code == 200
     listed = {(q["code"], q["version"], q["status"]) for q in response.json()["results"]}
@@ -59,14 +59,14 @@ def test_questionnaires_list_published_to_anyone(api, mini, commission, member, 
 
 
 def test_questionnaire_document(api, mini, commission, client_for):
-    from assessments import services
+    from assessments import questionnaire_services
 
     response = api.get(f"/api/v1/questionnaires/{mini.pk}/")
     assert response.status_code == 200
     document = response.json()
     assert document["id"] == mini.pk and document["status"] == "published"
     assert {k: v for k, v in document.items() if k not in ("id", "status", "published_at")} == mini_document()
-    draft = services.import_questionnaire(document=mini_document(version=2))
+    draft = questionnaire_services.import_questionnaire(document=mini_document(version=2))
     assert api.get(f"/api/v1/questionnaires/{draft.pk}/").status_code == 404
     assert client_for(commission).get(f"/api/v1/questionnaires/{draft.pk}/").status_code == 200
     assert api.get("/api/v1/questionnaires/999999/").status_code == 404
@@ -124,9 +124,9 @@ def test_create_needs_a_published_questionnaire_of_the_enterprise_sector(client_
         "/api/v1/assessments/", {"enterprise": enterprise.pk, "questionnaire": services_q.pk}, format="json"
     )
     assert response.status_code == 400 and "questionnaire" in response.json()
-    from assessments import services
+    from assessments import questionnaire_services
 
-    draft = services.import_questionnaire(document=mini_document(version=5))
+    draft = questionnaire_services.import_questionnaire(document=mini_document(version=5))
     response = client.post(
         "/api/v1/assessments/", {"enterprise": enterprise.pk, "questionnaire": draft.pk}, format="json"
     )
@@ -577,9 +577,9 @@ def test_messages_are_in_chinese_by_default(client_for, member, manager, draft):
 
 
 def test_an_empty_status_filter_shows_no_drafts(api, mini):
-    from assessments import services
+    from assessments import questionnaire_services
 
-    services.import_questionnaire(document=mini_document(version=7))
+    questionnaire_services.import_questionnaire(document=mini_document(version=7))
     listed = api.get("/api/v1/questionnaires/?status=").json()["results"]
     assert all(q["status"] == "published" for q in listed)
 

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.test import APIClient
 
-from assessments import services
+from assessments import questionnaire_services, services
 from assessments.models import Answer, Assessment, Review
 from tests.assessments.conftest import STRONG, mini_document
 from tests.conftest import make_enterprise, needs_postgres
@@ -45,7 +45,7 @@ def run_together(calls) -> list:
 
 @pytest.fixture
 def setting(reference_data):
-    questionnaire = services.import_questionnaire(document=mini_document(), publish=True)
+    questionnaire = questionnaire_services.import_questionnaire(document=mini_document(), publish=True)
     user = get_user_model().objects.create_user(username="concurrent-member")
     enterprise = make_enterprise(member=user)
     reviewer = get_user_model().objects.create_user(

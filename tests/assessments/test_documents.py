@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from assessments import services
+from assessments import questionnaire_services
 from assessments.documents import validate_document
 from assessments.models import Item, Questionnaire
 from assessments.selectors import questionnaire_document
@@ -55,22 +55,22 @@ def test_import_with_publish_and_without():
     call_command("import_questionnaire", str(FIXTURE), "--publish", stdout=io.StringIO())
     questionnaire = Questionnaire.objects.get(code="mini", version=1)
     assert questionnaire.status == "published" and questionnaire.published_at is not None
-    draft = services.import_questionnaire(document=mini(version=2))
+    draft = questionnaire_services.import_questionnaire(document=mini(version=2))
     assert draft.status == "draft" and draft.published_at is None
     assert Item.objects.filter(questionnaire=draft).count() == 12  # 6 + 4 scenes + 1 + 1
 
 
 @pytest.mark.django_db
 def test_import_refuses_an_existing_version():
-    services.import_questionnaire(document=mini())
+    questionnaire_services.import_questionnaire(document=mini())
     with pytest.raises(DomainError) as caught:
-        services.import_questionnaire(document=mini())
+        questionnaire_services.import_questionnaire(document=mini())
     assert "version" in caught.value.errors
     assert Questionnaire.objects.filter(code="mini").count() == 1
 
 
 def test_export_document_identity_for_the_api(db):
-    questionnaire = services.import_questionnaire(document=mini(), publish=True)
+    questionnaire = questionnaire_services.import_questionnaire(document=mini(), publish=True)
     document = questionnaire_document(questionnaire)
     assert document["id"] == questionnaire.pk and document["status"] == "published"
     assert document["published_at"]
@@ -375,14 +375,14 @@ def test_import_command_reports_bad_json(tmp_path):
 
 @pytest.mark.django_db
 def test_published_versions_are_immutable_and_a_new_version_starts_as_a_copy():
-    published = services.import_questionnaire(document=mini(), publish=True)
+    published = questionnaire_services.import_questionnaire(document=mini(), publish=True)
     with pytest.raises(StateConflict):
-        services.ensure_editable(published)
+        questionnaire_services.ensure_editable(published)
     with pytest.raises(StateConflict):
-        services.publish_questionnaire(questionnaire=published)
-    copy_ = services.new_questionnaire_version(questionnaire=published)
+        questionnaire_services.publish_questionnaire(questionnaire=published)
+    copy_ = questionnaire_services.new_questionnaire_version(questionnaire=published)
     assert (copy_.code, copy_.version, copy_.status) == ("mini", 2, "draft")
-    services.ensure_editable(copy_)  # a draft may change
+    questionnaire_services.ensure_editable(copy_)  # a draft may change
     assert questionnaire_document(copy_, identity=False) == mini(version=2)
     # The copy is independent: changing it leaves the published version as it was.
     Item.objects.filter(questionnaire=copy_, code="F-SYS").update(points=12)
@@ -391,10 +391,10 @@ def test_published_versions_are_immutable_and_a_new_version_starts_as_a_copy():
 
 @pytest.mark.django_db
 def test_publish_validates_what_the_tables_hold():
-    draft = services.import_questionnaire(document=mini())
+    draft = questionnaire_services.import_questionnaire(document=mini())
     Item.objects.filter(questionnaire=draft, code="M-PLAN").update(points=0)
     with pytest.raises(DomainError) as caught:
-        services.publish_questionnaire(questionnaire=draft)
+        questionnaire_services.publish_questionnaire(questionnaire=draft)
     assert _found(caught.value.errors["document"], "M-PLAN: “points” must be positive")
     draft.refresh_from_db()
     assert draft.status == "draft"
@@ -410,6 +410,6 @@ def test_reference_step_imports_and_publishes_once(tmp_path):
     assert Questionnaire.objects.get(code="mini").status == "published"
     # A draft of a shipped version (imported by hand) is published by the step.
     (tmp_path / "mini2.json").write_text(json.dumps(mini(version=2)), encoding="utf-8")
-    services.import_questionnaire(document=mini(version=2))
+    questionnaire_services.import_questionnaire(document=mini(version=2))
     assert load_questionnaires(tmp_path) == 0
     assert Questionnaire.objects.get(code="mini", version=2).status == "published"

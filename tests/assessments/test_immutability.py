@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import services
+from assessments import questionnaire_services
 from assessments.models import (
     Band,
     Check,
@@ -35,12 +35,12 @@ def rows_of(questionnaire: Questionnaire, model):
 
 @pytest.fixture
 def published():
-    return services.import_questionnaire(document=mini_document(code="immutable"), publish=True)
+    return questionnaire_services.import_questionnaire(document=mini_document(code="immutable"), publish=True)
 
 
 @pytest.fixture
 def draft():
-    return services.import_questionnaire(document=mini_document(code="editable"))
+    return questionnaire_services.import_questionnaire(document=mini_document(code="editable"))
 
 
 def test_a_published_questionnaire_cannot_be_saved_or_deleted(published):
@@ -114,14 +114,14 @@ def test_drafts_stay_editable_and_publishing_still_works(draft):
     option.save()
     draft.title = "改过的标题"
     draft.save()
-    services.publish_questionnaire(questionnaire=draft)
+    questionnaire_services.publish_questionnaire(questionnaire=draft)
     draft.refresh_from_db()
     assert draft.is_published and draft.items.get(code="F-SYS").text == "改过的题目"
     # ... and from then on it is frozen.
     with pytest.raises(StateConflict):
         draft.items.get(code="F-SYS").save()
     # A new version starts as an editable copy.
-    copy_ = services.new_questionnaire_version(questionnaire=draft)
+    copy_ = questionnaire_services.new_questionnaire_version(questionnaire=draft)
     copy_.items.get(code="F-SYS").save()
     copy_.items.get(code="F-SYS").delete()
 

@@ -1,4 +1,4 @@
-"""The report (GET /api/v1/assessments/{id}/report/, selectors.build_report) and plausibility flags.
+"""The report (GET /api/v1/assessments/{id}/report/, report_data.build_report) and plausibility flags.
 
 Every figure below is computed by hand from the `mini` questionnaire (see test_scoring).
 """
@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from assessments import services
+from assessments import questionnaire_services, services
 from assessments.models import Assessment, DimensionScore
 from tests.assessments.conftest import STRONG
 from tests.conftest import make_enterprise
@@ -175,9 +175,9 @@ def test_report_history_and_a_past_result_never_changes(
 ):
     first = make_assessment(enterprise, answers=WEAK, accept=True, reviewer=manager)
     # A new version of the questionnaire with other points does not touch the stored result.
-    copy_ = services.new_questionnaire_version(questionnaire=mini)
+    copy_ = questionnaire_services.new_questionnaire_version(questionnaire=mini)
     copy_.items.filter(code="M-PLAN").update(points=40)
-    services.publish_questionnaire(questionnaire=copy_)
+    questionnaire_services.publish_questionnaire(questionnaire=copy_)
     second = make_assessment(enterprise, answers=STRONG, submit=True)
     report = client_for(member).get(f"/api/v1/assessments/{second.pk}/report/").json()
     assert [(h["id"], d(h["score"]), h["status"]) for h in report["history"]] == [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments import services
+from assessments import questionnaire_services
 from assessments.documents import validate_document
 from assessments.models import Questionnaire
 from assessments.reference import QUESTIONNAIRE_DIR
@@ -32,7 +32,7 @@ def test_shipped_questionnaire_is_published_and_exports_unchanged(path):
     document = load(path)
     questionnaire = Questionnaire.objects.filter(code=document["code"], version=document["version"]).first()
     if questionnaire is None:  # the reference step has not imported it (yet)
-        questionnaire = services.import_questionnaire(document=document, publish=True)
+        questionnaire = questionnaire_services.import_questionnaire(document=document, publish=True)
     assert questionnaire.status == "published"
     assert questionnaire_document(questionnaire, identity=False) == document
 

@@ -266,12 +266,12 @@ def test_real_worker_a_verification_changes_the_next_statistics(worker, make_use
 
 
 def _questionnaire():
-    from assessments import services
+    from assessments import questionnaire_services
     from assessments.models import Questionnaire
     from tests.assessments.conftest import mini_document
 
     existing = Questionnaire.objects.filter(code="mini", version=1).first()
-    return existing or services.import_questionnaire(document=mini_document(), publish=True)
+    return existing or questionnaire_services.import_questionnaire(document=mini_document(), publish=True)
 
 
 def _submit_and_accept(member, manager, enterprise, client_for) -> tuple[int, int]:

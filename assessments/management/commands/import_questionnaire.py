@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from assessments import services
+from assessments import questionnaire_services
 from core.errors import DomainError
 
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, publish: bool, **options) -> None:
         document = read_document(file)
         try:
-            questionnaire = services.import_questionnaire(document=document, publish=publish)
+            questionnaire = questionnaire_services.import_questionnaire(document=document, publish=publish)
         except DomainError as exc:
             lines = []
             for messages in exc.errors.values():
