@@ -194,3 +194,25 @@ def test_bad_filter_values_are_400_naming_the_parameter(client_for, commission, 
     response = client_for(commission).get(url)
     assert response.status_code == 400
     assert url.split("?")[1].split("=")[0] in response.json()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/enterprises/cloudadoption/", "/admin/cloud/cloudadoption/"),
+        ("/admin/enterprises/platformusage/7/change/?x=1", "/admin/cloud/platformusage/7/change/?x=1"),
+        ("/admin/parks/goal/", "/admin/plan/goal/"),
+        ("/admin/parks/assessmentround/add/", "/admin/assessments/assessmentround/add/"),
+        ("/admin/parks/outboxmessage/", "/admin/core/outboxmessage/"),
+    ],
+)
+def test_admin_pages_of_moved_models_keep_their_old_addresses(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new
+
+
+def test_admin_pages_of_models_that_stayed_are_not_redirected(client):
+    response = client.get("/admin/parks/park/")
+    assert response.status_code == 302  # the admin's own login redirect, not ours
+    assert response["Location"].startswith("/admin/login/")
