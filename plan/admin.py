@@ -42,7 +42,7 @@ class GoalAdmin(admin.ModelAdmin):
     def _progress(self, goal: Goal) -> dict:
         # Computed once per row (kept on the row's object): one or two queries per goal shown.
         if not hasattr(goal, "_progress"):
-            from plan.selectors import goals_progress
+            from plan.goals import goals_progress
 
             goal._progress = goals_progress([goal])[0]
         return goal._progress

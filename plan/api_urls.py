@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from plan import enterprise_api, stats_api
+from plan import enterprise_api, exports_api, goals_api, stats_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -16,10 +16,10 @@ urlpatterns = [
     path("stats/by-industry/", stats_api.StatsByIndustryView.as_view(), name="stats-by-industry"),
     path("stats/by-district/", stats_api.StatsByDistrictView.as_view(), name="stats-by-district"),
     path("stats/trend/", stats_api.TrendView.as_view(), name="stats-trend"),
-    path("goals/", stats_api.GoalsView.as_view(), name="goals"),
+    path("goals/", goals_api.GoalsView.as_view(), name="goals"),
     path("open/stats/", stats_api.OpenStatsView.as_view(), name="open-stats"),
-    path("exports/", stats_api.ExportListView.as_view(), name="exports"),
-    path("exports/cohort.xlsx", stats_api.CohortExportView.as_view(), name="export-cohort"),
-    path("exports/stats-<str:table>.xlsx", stats_api.StatsExportView.as_view(), name="export-stats"),
-    path("exports/<int:pk>/", stats_api.ExportDownloadView.as_view(), name="export-download"),
+    path("exports/", exports_api.ExportListView.as_view(), name="exports"),
+    path("exports/cohort.xlsx", exports_api.CohortExportView.as_view(), name="export-cohort"),
+    path("exports/stats-<str:table>.xlsx", exports_api.StatsExportView.as_view(), name="export-stats"),
+    path("exports/<int:pk>/", exports_api.ExportDownloadView.as_view(), name="export-download"),
 ]

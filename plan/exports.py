@@ -27,7 +27,7 @@ from assessments.levels import LEVEL_NAMES
 from cloud.models import CloudAdoption
 from cloud.selectors import on_cloud_q, with_cloud_tier
 from enterprises.models import Enterprise, Sector, Size
-from plan import selectors
+from plan import statistics
 from plan.models import Export
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,18 +67,18 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
     """One row per enterprise of `enterprises` with its current assessment and cloud status; one query."""
     from assessments.models import DimensionScore
 
-    as_of = as_of or selectors.local_today()
-    current = selectors._current_assessments().filter(enterprise=OuterRef("pk"))
+    as_of = as_of or statistics.local_today()
+    current = statistics._current_assessments().filter(enterprise=OuterRef("pk"))
     dimensions = {
         f"dimension_{code}": Subquery(
             DimensionScore.objects.filter(
                 assessment__enterprise=OuterRef("pk"),
                 assessment__is_current=True,
-                assessment__status=selectors.ACCEPTED,
+                assessment__status=statistics.ACCEPTED,
                 dimension=code,
             ).values("score")[:1]
         )
-        for code in selectors.DIMENSIONS
+        for code in statistics.DIMENSIONS
     }
     return (
         with_cloud_tier(enterprises.order_by("credit_code"), as_of)
@@ -148,7 +148,7 @@ def cohort_rows(queryset: QuerySet) -> Iterator[list]:
             str(sizes.get(row["size"], row["size"])),
             row["current_level"],
             row["current_score"],
-            *(row[f"dimension_{code}"] for code in selectors.DIMENSIONS),
+            *(row[f"dimension_{code}"] for code in statistics.DIMENSIONS),
             status,
             row["cloud_tier"],
         ]
@@ -182,7 +182,7 @@ def stats_header(by: str | None) -> list[str]:
         pgettext("count", "Enterprises"),
         _("Assessed"),
         _("Pending review"),
-        *(str(LEVEL_NAMES[level]) for level in selectors.LEVELS),
+        *(str(LEVEL_NAMES[level]) for level in statistics.LEVELS),
         _("Mean score"),
         _("Foundation"),
         _("Operations"),
@@ -201,9 +201,9 @@ def stats_row(figures: dict, by: str | None) -> list:
         figures["enterprises"],
         figures["assessed"],
         figures["pending_review"],
-        *(figures["level_distribution"][str(level)] for level in selectors.LEVELS),
+        *(figures["level_distribution"][str(level)] for level in statistics.LEVELS),
         figures["mean_score"],
-        *(figures["dimension_means"][code] for code in selectors.DIMENSIONS),
+        *(figures["dimension_means"][code] for code in statistics.DIMENSIONS),
         figures["on_cloud"],
         figures["on_platform"],
         figures["agri_informatization"],
@@ -223,12 +223,12 @@ def write_stats_table(target: IO[bytes] | str, *, by: str | None, rows: list[dic
 # --- background exports -------------------------------------------------------------------------
 
 
-def export_filters(params: dict) -> selectors.StatsFilters:
+def export_filters(params: dict) -> statistics.StatsFilters:
     """The filters stored with an export (ISO date for `as_of`)."""
-    values = {field.name: params.get(field.name) for field in dataclasses.fields(selectors.StatsFilters)}
+    values = {field.name: params.get(field.name) for field in dataclasses.fields(statistics.StatsFilters)}
     if values["as_of"]:
         values["as_of"] = date.fromisoformat(values["as_of"])
-    return selectors.StatsFilters(**values)
+    return statistics.StatsFilters(**values)
 
 
 def build_export_file(*, export_id: int) -> None:
@@ -241,7 +241,7 @@ def build_export_file(*, export_id: int) -> None:
         return
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING)
     filters = export_filters(export.params)
-    enterprises = selectors.scoped_enterprises(export.requested_by, filters)
+    enterprises = statistics.scoped_enterprises(export.requested_by, filters)
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:

@@ -9,12 +9,14 @@ from django.db import transaction
 
 from enterprises.models import Enterprise
 from parks.models import Park
-from plan import selectors
+from plan import statistics
+from plan.goals import goal_current
 from plan.models import Goal, GoalSnapshot, StatsSnapshot
 
 
 def _json_figures(figures: dict) -> dict:
     """Figures with Decimals as floats, for a JSON column."""
+
     def plain(value):
         if isinstance(value, Decimal):
             return float(value)
@@ -34,24 +36,24 @@ def record_snapshots(*, day: date | None = None) -> int:
     constraints, so running it twice leaves one row each. Returns the number of rows written.
     Query count depends on the number of goals, parks and sectors, not on the data size.
     """
-    day = day or selectors.local_today()
+    day = day or statistics.local_today()
     written = 0
     for goal in Goal.objects.select_related("scope_park"):
         GoalSnapshot.objects.update_or_create(
-            goal=goal, date=day, defaults={"value": selectors.goal_current(goal, as_of=day)}
+            goal=goal, date=day, defaults={"value": goal_current(goal, as_of=day)}
         )
         written += 1
     enterprises = Enterprise.objects.all()
     tables = {
-        "city": {"": selectors.overview(enterprises, as_of=day)},
+        "city": {"": statistics.overview(enterprises, as_of=day)},
         "park": {
             row.pop("park") or "": row
-            for row in selectors.statistics_table(
+            for row in statistics.statistics_table(
                 enterprises, by="park", as_of=day, parks=Park.objects.order_by("code"), include_outside=True
             )
         },
         "sector": {
-            row.pop("sector"): row for row in selectors.statistics_table(enterprises, by="sector", as_of=day)
+            row.pop("sector"): row for row in statistics.statistics_table(enterprises, by="sector", as_of=day)
         },
     }
     for scope_kind, rows in tables.items():

@@ -1,34 +1,29 @@
-"""HTTP API of the statistics, goals, open statistics and XLSX exports (API.md, Statistics).
+"""HTTP API of the statistics and the open statistics (API.md, Statistics).
 
-Views validate the filters and delegate to `plan.selectors`; responses are cached per user scope
-and filters (`plan.cache`). Park managers see their parks, the commission everything; anyone
-else logged in gets 403, anonymous 401 (except the open statistics).
+Views validate the filters and delegate to `plan.statistics` and `plan.open_statistics`; responses
+are cached per user scope and filters (`plan.cache`). Park managers see their parks, the commission
+everything; anyone else logged in gets 403, anonymous 401 (except the open statistics). The
+permission, filters and error responses here are shared by `plan.goals_api` and `plan.exports_api`.
 """
 
 from __future__ import annotations
 
-import io
-from datetime import date
-
-from django.http import FileResponse, Http404, HttpResponse
-from django.utils.translation import get_language
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, permissions, renderers, serializers, status
+from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.outbox import enqueue
 from enterprises.models import Industry, KeyIndustry, Sector
 from parks.access import is_commission, is_park_manager
 from parks.models import District, Zone
 from parks.selectors import parks_for
-from plan import exports, selectors
+from plan import statistics
 from plan.cache import cached_statistics
-from plan.models import Export
-from plan.tasks import build_export
+from plan.open_statistics import open_statistics
 
 # --- permissions, filters -----------------------------------------------------------------------
 
@@ -73,7 +68,7 @@ class StatsFilterSerializer(serializers.Serializer):
 FILTER_PARAMETERS = [StatsFilterSerializer]
 
 
-def stats_filters(request: Request) -> selectors.StatsFilters:
+def stats_filters(request: Request) -> statistics.StatsFilters:
     """The validated filters of a statistics request; a park outside the user's scope is 404."""
     serializer = StatsFilterSerializer(data=request.query_params)
     serializer.is_valid(raise_exception=True)
@@ -81,7 +76,7 @@ def stats_filters(request: Request) -> selectors.StatsFilters:
     park = values.get("park")
     if park is not None and not parks_for(request.user).filter(code=park).exists():
         raise Http404
-    return selectors.StatsFilters(**values)
+    return statistics.StatsFilters(**values)
 
 
 def scope_key(user) -> str:
@@ -103,14 +98,14 @@ class LevelDistributionSerializer(serializers.Serializer):
     """Assessed enterprises per level of their current assessment, 0 to 4, zeros included."""
 
     def get_fields(self):
-        return {str(level): serializers.IntegerField() for level in selectors.LEVELS}
+        return {str(level): serializers.IntegerField() for level in statistics.LEVELS}
 
 
 class DimensionMeansSerializer(serializers.Serializer):
     """Mean dimension score of the current assessments per dimension code (null when none)."""
 
     def get_fields(self):
-        return {code: serializers.FloatField(allow_null=True) for code in selectors.DIMENSIONS}
+        return {code: serializers.FloatField(allow_null=True) for code in statistics.DIMENSIONS}
 
 
 class OverviewSerializer(serializers.Serializer):
@@ -135,7 +130,7 @@ class OpenLevelDistributionSerializer(serializers.Serializer):
     """Per level 0-4; null when fewer than 5."""
 
     def get_fields(self):
-        return {str(level): serializers.IntegerField(allow_null=True) for level in selectors.LEVELS}
+        return {str(level): serializers.IntegerField(allow_null=True) for level in statistics.LEVELS}
 
 
 class OpenOverviewSerializer(serializers.Serializer):
@@ -191,14 +186,14 @@ class OverviewView(APIView):
             "overview",
             scope_key(request.user),
             filters.cache_key(),
-            lambda: selectors.overview(
-                selectors.scoped_enterprises(request.user, filters), as_of=filters.on()
+            lambda: statistics.overview(
+                statistics.scoped_enterprises(request.user, filters), as_of=filters.on()
             ),
         )
         return Response(data)
 
 
-def compute_table(user, filters: selectors.StatsFilters, by: str) -> list[dict]:
+def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]:
     """A statistics table for `user`: by park, every park in their scope (matching the filters)
     and, for the commission without a park filter, the row of enterprises outside any park."""
     parks = []
@@ -213,8 +208,8 @@ def compute_table(user, filters: selectors.StatsFilters, by: str) -> list[dict]:
             parks_qs = parks_qs.filter(district_id=filters.district)
         parks = list(parks_qs)
         include_outside = is_commission(user) and not filters.park
-    return selectors.statistics_table(
-        selectors.scoped_enterprises(user, filters),
+    return statistics.statistics_table(
+        statistics.scoped_enterprises(user, filters),
         by=by,
         as_of=filters.on(),
         parks=parks,
@@ -305,64 +300,13 @@ class TrendView(APIView):
         if park:
             if not parks_for(request.user).filter(code=park).exists():
                 raise Http404
-            return Response(selectors.quarterly_trend("park", park))
+            return Response(statistics.quarterly_trend("park", park))
         if not is_commission(request.user):
             # City-wide and sector trends cover enterprises outside a manager's parks.
             raise Http404
         if sector:
-            return Response(selectors.quarterly_trend("sector", sector))
-        return Response(selectors.quarterly_trend("city", ""))
-
-
-# --- goals --------------------------------------------------------------------------------------
-
-
-class GoalSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    name_en = serializers.CharField()
-    metric = serializers.ChoiceField(choices=selectors.Goal.Metric.choices)
-    scope = serializers.DictField(
-        help_text=_('{"kind": "city"} or {"kind": "park"|"zone"|"sector"|"key_industry", <kind>: code}')
-    )
-    target = serializers.FloatField()
-    deadline = serializers.DateField()
-    current = serializers.FloatField(allow_null=True)
-    progress = serializers.FloatField(allow_null=True, help_text=_("current / target x 100 (per cent)."))
-    status = serializers.ChoiceField(choices=["met", "missed", "on_track", "behind"])
-    projection = serializers.FloatField(
-        allow_null=True,
-        help_text=_(
-            "Value projected at the deadline from the quarterly history; null without enough history."
-        ),
-    )
-    history = inline_serializer(
-        "GoalHistoryPoint",
-        {
-            "quarter": serializers.CharField(),
-            "date": serializers.DateField(),
-            "value": serializers.FloatField(allow_null=True),
-        },
-        many=True,
-    )
-
-
-class GoalsView(APIView):
-    """The plan's goals with current value, progress, status and projection (commission: all;
-    park managers: city goals and their parks' goals)."""
-
-    permission_classes = STATS_PERMISSIONS
-
-    @extend_schema(responses={200: GoalSerializer(many=True), 401: ERRORS[401], 403: ERRORS[403]})
-    def get(self, request: Request) -> Response:
-        today = selectors.local_today()
-        data = cached_statistics(
-            "goals",
-            scope_key(request.user),
-            today.isoformat(),
-            lambda: selectors.goals_progress(selectors.goals_for(request.user), today=today),
-        )
-        return Response(data)
+            return Response(statistics.quarterly_trend("sector", sector))
+        return Response(statistics.quarterly_trend("city", ""))
 
 
 # --- open statistics ----------------------------------------------------------------------------
@@ -412,158 +356,8 @@ class OpenStatsView(APIView):
         field = serializers.DateField(required=False)
         as_of = request.query_params.get("as_of")
         try:
-            as_of = field.run_validation(as_of) if as_of else selectors.local_today()
+            as_of = field.run_validation(as_of) if as_of else statistics.local_today()
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"as_of": exc.detail}) from None
-        data = cached_statistics(
-            "open", "anonymous", as_of.isoformat(), lambda: selectors.open_statistics(as_of=as_of)
-        )
+        data = cached_statistics("open", "anonymous", as_of.isoformat(), lambda: open_statistics(as_of=as_of))
         return Response(data)
-
-
-# --- exports ------------------------------------------------------------------------------------
-
-
-class XLSXRenderer(renderers.BaseRenderer):
-    """Lets clients ask for XLSX; error bodies are still JSON."""
-
-    media_type = exports.XLSX_TYPE
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return renderers.JSONRenderer().render(data)
-
-
-EXPORT_RENDERERS = [renderers.JSONRenderer, XLSXRenderer]
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class ExportSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Export
-        fields = ["id", "table", "status", "rows", "created_at", "finished_at"]
-        read_only_fields = fields
-
-
-XLSX_RESPONSE = OpenApiResponse(response=OpenApiTypes.BINARY, description=_("The XLSX file."))
-
-
-class CohortExportView(APIView):
-    """The cohort as XLSX: one row per enterprise in scope with its current level, score,
-    dimension scores, cloud status and tier. Up to 5,000 rows the file comes at once (200);
-    larger cohorts are built in the background (202 with the export to poll at /exports/{id}/)."""
-
-    permission_classes = STATS_PERMISSIONS
-    renderer_classes = EXPORT_RENDERERS
-
-    @extend_schema(
-        parameters=FILTER_PARAMETERS,
-        responses={
-            (200, exports.XLSX_TYPE): XLSX_RESPONSE,
-            202: ExportSerializer,
-            **ERRORS,
-        },
-    )
-    def get(self, request: Request) -> HttpResponse | Response:
-        filters = stats_filters(request)
-        enterprises = selectors.scoped_enterprises(request.user, filters)
-        if enterprises.count() > exports.INLINE_LIMIT:
-            params = {
-                field: (value.isoformat() if isinstance(value, date) else value)
-                for field, value in filters.__dict__.items()
-                if value
-            }
-            export = Export.objects.create(
-                requested_by=request.user, table="cohort", params={**params, "language": get_language()}
-            )
-            enqueue(build_export, export.pk)
-            return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
-        buffer = io.BytesIO()
-        exports.write_cohort(buffer, enterprises, as_of=filters.on())
-        return xlsx_response(buffer.getvalue(), "cohort.xlsx")
-
-
-class StatsExportView(APIView):
-    """A statistics table as XLSX (overview, by-park, by-zone, by-sector, by-industry, by-district)."""
-
-    permission_classes = STATS_PERMISSIONS
-    renderer_classes = EXPORT_RENDERERS
-
-    @extend_schema(
-        parameters=FILTER_PARAMETERS,
-        responses={(200, exports.XLSX_TYPE): XLSX_RESPONSE, **ERRORS},
-    )
-    def get(self, request: Request, table: str) -> HttpResponse:
-        if table not in exports.STATS_TABLES:
-            raise Http404
-        filters = stats_filters(request)
-        if table == "overview":
-            by = None
-            rows = [
-                selectors.overview(selectors.scoped_enterprises(request.user, filters), as_of=filters.on())
-            ]
-        else:
-            by = table.removeprefix("by-")
-            rows = compute_table(request.user, filters, by)
-        buffer = io.BytesIO()
-        exports.write_stats_table(buffer, by=by, rows=rows)
-        return xlsx_response(buffer.getvalue(), f"stats-{table}.xlsx")
-
-
-class ExportListView(generics.ListAPIView):
-    """The user's background exports, newest first (paginated)."""
-
-    permission_classes = STATS_PERMISSIONS
-    serializer_class = ExportSerializer
-    filter_backends: list = []
-
-    def get_queryset(self):
-        return Export.objects.filter(requested_by=self.request.user).order_by("-created_at", "-pk")
-
-    @extend_schema(responses={200: ExportSerializer(many=True), 401: ERRORS[401], 403: ERRORS[403]})
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
-
-class ExportDownloadView(APIView):
-    """A background export: the file when done (200), its state while pending or running (202),
-    409 when it failed. Only its requester may fetch it; anyone else gets 404."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    renderer_classes = EXPORT_RENDERERS
-
-    @extend_schema(
-        responses={
-            (200, exports.XLSX_TYPE): XLSX_RESPONSE,
-            202: ExportSerializer,
-            401: ERRORS[401],
-            404: OpenApiResponse(description=_("No such export of yours.")),
-            409: ExportSerializer,
-        }
-    )
-    def get(self, request: Request, pk: int) -> HttpResponse | Response:
-        export = Export.objects.filter(pk=pk, requested_by=request.user).first()
-        if export is None:
-            raise Http404
-        if export.status == Export.Status.DONE and export.file:
-            try:
-                handle = export.file.open("rb")
-            except FileNotFoundError:
-                raise Http404 from None  # removed from disk since
-            return FileResponse(
-                handle,
-                as_attachment=True,
-                filename=f"{export.table}-{export.pk}.xlsx",
-                content_type=exports.XLSX_TYPE,
-            )
-        code = status.HTTP_409_CONFLICT if export.status == Export.Status.FAILED else status.HTTP_202_ACCEPTED
-        return Response(ExportSerializer(export).data, status=code)

@@ -24,7 +24,7 @@ from enterprises.models import Enterprise, Industry, Sector
 from parks.access import is_commission, reviewer_required
 from parks.models import Park
 from parks.selectors import parks_for
-from plan import exports, selectors
+from plan import exports, statistics
 from plan.forms import CohortFilterForm
 from plan.models import Export
 
@@ -66,7 +66,7 @@ def cohort_enterprises(user, data: dict, *, as_of: date) -> QuerySet[Enterprise]
     if data.get("size"):
         enterprises = enterprises.filter(size=data["size"])
     if data.get("level") not in (None, ""):
-        current = selectors._current_assessments().filter(level=int(data["level"]))
+        current = statistics._current_assessments().filter(level=int(data["level"]))
         enterprises = enterprises.filter(pk__in=current.values("enterprise_id"))
     status = data.get("status")
     if status:
@@ -124,7 +124,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 def cohort(request: HttpRequest) -> HttpResponse:
     """Every enterprise of the manager's parks (all, for the commission): filter, sort, search, page."""
     form, data, parks = _cohort_form(request)
-    as_of = selectors.local_today()
+    as_of = statistics.local_today()
     sort = data.get("sort") or "name"
     enterprises = cohort_enterprises(request.user, data, as_of=as_of)
     page = Paginator(cohort_rows(enterprises, as_of=as_of, sort=sort), PAGE_SIZE).get_page(
@@ -181,7 +181,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
 def cohort_export(request: HttpRequest) -> HttpResponse:
     """The filtered cohort as XLSX (plan.exports); a very large one is built in the background."""
     _form, data, _parks = _cohort_form(request)
-    as_of = selectors.local_today()
+    as_of = statistics.local_today()
     enterprises = cohort_enterprises(request.user, data, as_of=as_of)
     if enterprises.count() > exports.INLINE_LIMIT:
         from core.outbox import enqueue

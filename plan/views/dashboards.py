@@ -17,7 +17,8 @@ from enterprises.models import Industry, KeyIndustry, Sector
 from parks.access import is_commission, reviewer_required
 from parks.models import Park, Zone
 from parks.selectors import parks_for
-from plan import selectors
+from plan import statistics
+from plan.goals import goals_for, goals_progress
 from plan.models import Goal
 
 GOAL_STATUS_LABELS = {
@@ -26,7 +27,6 @@ GOAL_STATUS_LABELS = {
     "on_track": gettext_lazy("On track"),
     "behind": gettext_lazy("Behind"),
 }
-
 
 
 def park_for_user(user, code: str) -> Park:
@@ -40,7 +40,7 @@ def park_for_user(user, code: str) -> Park:
 def level_chart(figures: dict) -> str:
     distribution = figures["level_distribution"]
     return charts.column_chart(
-        [(str(LEVEL_NAMES[level]), distribution[str(level)]) for level in selectors.LEVELS],
+        [(str(LEVEL_NAMES[level]), distribution[str(level)]) for level in statistics.LEVELS],
         max_value=_scale(distribution.values()),
         label=_("Level distribution"),
     )
@@ -51,7 +51,7 @@ def dimension_chart(figures: dict) -> str:
     return charts.bar_chart(
         [
             charts.Bar(label=str(names[code]), value=figures["dimension_means"][code])
-            for code in selectors.DIMENSIONS
+            for code in statistics.DIMENSIONS
         ],
         max_value=100,
         width=460,
@@ -115,7 +115,7 @@ def _labelled(rows: list[dict], by: str, labels: dict) -> list[dict]:
 
 
 def goal_cards(goals: list[dict]) -> list[dict]:
-    """Goals of `selectors.goals_progress` with what the page shows beside them, city goals first."""
+    """Goals of `goals_progress` with what the page shows beside them, city goals first."""
     metric_labels = dict(Goal.Metric.choices)
     goals = sorted(
         goals, key=lambda goal: (goal["scope"].get("kind") != "city", goal["deadline"], goal["code"])
@@ -161,14 +161,14 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     """One park: level distribution, dimension means, cloud adoption against the park's cloud
     goal, by sector and by industry, and the quarterly trend from the snapshots."""
     park = park_for_user(request.user, code)
-    today = selectors.local_today()
-    filters = selectors.StatsFilters(park=park.code)
-    enterprises = selectors.scoped_enterprises(request.user, filters)
-    figures = selectors.overview(enterprises, as_of=today)
+    today = statistics.local_today()
+    filters = statistics.StatsFilters(park=park.code)
+    enterprises = statistics.scoped_enterprises(request.user, filters)
+    figures = statistics.overview(enterprises, as_of=today)
     by_sector = _labelled(
-        selectors.statistics_table(enterprises, by="sector", as_of=today), "sector", dict(Sector.choices)
+        statistics.statistics_table(enterprises, by="sector", as_of=today), "sector", dict(Sector.choices)
     )
-    by_industry = selectors.statistics_table(enterprises, by="industry", as_of=today)
+    by_industry = statistics.statistics_table(enterprises, by="industry", as_of=today)
     industries = {
         i.code: i for i in Industry.objects.filter(code__in=[row["industry"] for row in by_industry])
     }
@@ -176,14 +176,14 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         industry = industries.get(row["industry"])
         row["label"] = f"{row['industry']} {local_name(industry)}" if industry else row["industry"]
     goals = goal_cards(
-        selectors.goals_progress(
+        goals_progress(
             Goal.objects.filter(
                 scope_kind=Goal.ScopeKind.PARK, scope_park=park, metric=Goal.Metric.CLOUD_ENTERPRISES
             ).order_by("deadline"),
             today=today,
         )
     )
-    trend = selectors.quarterly_trend("park", park.code, today=today)
+    trend = statistics.quarterly_trend("park", park.code, today=today)
     quarters = [quarter_label(point["quarter"]) for point in trend]
     trend_score = charts.line_chart(
         quarters,
@@ -244,35 +244,35 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     industry and division. Park managers see the city goals and the figures of their parks."""
     user = request.user
     commission = is_commission(user)
-    today = selectors.local_today()
-    enterprises = selectors.scoped_enterprises(user)
+    today = statistics.local_today()
+    enterprises = statistics.scoped_enterprises(user)
     parks = list(parks_for(user).order_by("code"))
-    figures = selectors.overview(enterprises, as_of=today)
-    goals = goal_cards(selectors.goals_progress(selectors.goals_for(user), today=today))
+    figures = statistics.overview(enterprises, as_of=today)
+    goals = goal_cards(goals_progress(goals_for(user), today=today))
 
     by_zone = _labelled(
-        selectors.statistics_table(enterprises, by="zone", as_of=today), "zone", dict(Zone.choices)
+        statistics.statistics_table(enterprises, by="zone", as_of=today), "zone", dict(Zone.choices)
     )
     by_park = _labelled(
-        selectors.statistics_table(
+        statistics.statistics_table(
             enterprises, by="park", as_of=today, parks=parks, include_outside=commission
         ),
         "park",
         {park.code: local_name(park) for park in parks},
     )
     by_sector = _labelled(
-        selectors.statistics_table(enterprises, by="sector", as_of=today), "sector", dict(Sector.choices)
+        statistics.statistics_table(enterprises, by="sector", as_of=today), "sector", dict(Sector.choices)
     )
-    key_figures = selectors.figures_by(enterprises, by="key", as_of=today)
+    key_figures = statistics.figures_by(enterprises, by="key", as_of=today)
     by_key = _labelled(
         [
-            {"key": key, **selectors.public_figures(key_figures.get(key, selectors.empty_figures()))}
+            {"key": key, **statistics.public_figures(key_figures.get(key, statistics.empty_figures()))}
             for key in KeyIndustry.values
         ],
         "key",
         dict(KeyIndustry.choices),
     )
-    by_district = selectors.statistics_table(enterprises, by="district", as_of=today)
+    by_district = statistics.statistics_table(enterprises, by="district", as_of=today)
     from parks.models import District
 
     districts = {

@@ -11,20 +11,19 @@ from assessments.models import DimensionCode
 from core.i18n import local_name
 from enterprises.models import Sector
 from parks.models import Park, Zone
-from plan import selectors
+from plan.open_statistics import open_statistics
+from plan.statistics import local_today
 from plan.views.dashboards import _labelled, score_bars
 
 
 @require_http_methods(["GET"])
 def public_stats(request: HttpRequest) -> HttpResponse:
     """Open statistics for anyone: by zone, sector and park; every figure covering fewer than five
-    enterprises is suppressed (shown as "—") by `plan.selectors.open_statistics`."""
+    enterprises is suppressed (shown as "—") by `plan.open_statistics.open_statistics`."""
     from plan.cache import cached_statistics
 
-    today = selectors.local_today()
-    data = cached_statistics(
-        "open", "anonymous", today.isoformat(), lambda: selectors.open_statistics(as_of=today)
-    )
+    today = local_today()
+    data = cached_statistics("open", "anonymous", today.isoformat(), lambda: open_statistics(as_of=today))
     parks = {park.code: local_name(park) for park in Park.objects.all()}
     tables = [
         {

@@ -16,9 +16,9 @@ from django.test import override_settings
 from config.celery import app as celery_app
 from core.models import OutboxMessage
 from core.outbox import enqueue, flush_outbox_now, publish
-from plan import selectors
 from plan.cache import invalidate_statistics
 from plan.models import Goal, GoalSnapshot, StatsSnapshot
+from plan.statistics import local_today
 from plan.tasks import record_snapshots
 from tests.conftest import make_enterprise, needs_postgres, needs_redis
 from tests.plan.factories import make_adoption, make_assessment
@@ -65,7 +65,7 @@ def test_snapshot_task_run_twice_leaves_one_row_per_goal_and_date():
     make_adoption(enterprise, start=date(2025, 1, 1))
     record_snapshots.apply()
     record_snapshots.apply()
-    today = selectors.local_today()
+    today = local_today()
     goals = Goal.objects.count()
     assert GoalSnapshot.objects.filter(date=today).count() == goals == 7
     assert GoalSnapshot.objects.count() == goals
@@ -219,7 +219,7 @@ def worker(reference_data):
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_snapshots_are_idempotent(worker):
-    today = selectors.local_today()
+    today = local_today()
     record_snapshots.delay()
     assert _wait_for(lambda: GoalSnapshot.objects.filter(date=today).count() == Goal.objects.count())
     first = {row.pk: row.recorded_at for row in GoalSnapshot.objects.all()}
@@ -254,7 +254,7 @@ def test_real_worker_a_verification_changes_the_next_statistics(worker, make_use
     assert response.status_code == 200
     assert client.get("/api/v1/stats/overview/").json()["on_cloud"] == 1
     # The worker refreshed today's snapshots.
-    today = selectors.local_today()
+    today = local_today()
     assert _wait_for(
         lambda: GoalSnapshot.objects.filter(
             goal__code="cloud-enterprises-2022-zhengding", date=today, value=1
@@ -312,9 +312,7 @@ def test_with_redis_down_submit_accept_and_statistics_answer_2xx(
         assert after.status_code == 200
         assert after.json()["assessed"] == 1 and after.json()["mean_score"] == 96.0
     # The acceptance's snapshot refresh could not be queued: it waits in the outbox.
-    assert (
-        OutboxMessage.objects.filter(task="plan.tasks.record_snapshots", sent_at__isnull=True).count() == 1
-    )
+    assert OutboxMessage.objects.filter(task="plan.tasks.record_snapshots", sent_at__isnull=True).count() == 1
 
 
 @pytest.mark.django_db
@@ -345,7 +343,7 @@ def test_real_worker_an_acceptance_changes_the_next_statistics(worker, make_user
     assert _submit_and_accept(member, manager, enterprise, client_for) == (200, 200)
     after = stats.get("/api/v1/stats/overview/").json()
     assert (after["assessed"], after["mean_score"], after["level_distribution"]["3"]) == (1, 96.0, 1)
-    today = selectors.local_today()
+    today = local_today()
     assert _wait_for(
         lambda: StatsSnapshot.objects.filter(
             date=today, scope_kind="park", scope_code="zhengding", figures__assessed=1

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from parks.models import Park
-from plan import selectors
+from plan.goals import goal_current, goal_status, goals_progress
 from plan.models import Goal, GoalSnapshot
 from plan.reference import load_goals
 from tests.conftest import make_enterprise
@@ -41,7 +41,7 @@ def on_cloud_pharma(n: int) -> None:
 
 
 def progress_of(goal: Goal, today: date = TODAY) -> dict:
-    return selectors.goals_progress([goal], today=today)[0]
+    return goals_progress([goal], today=today)[0]
 
 
 def test_the_plan_goals_are_seeded_with_the_park_split():
@@ -130,7 +130,7 @@ def test_only_each_quarters_last_snapshot_counts_and_this_quarter_is_the_current
 
 
 def test_goal_status_rules_directly():
-    status = selectors.goal_status
+    status = goal_status
     kw = {"target": Decimal(10), "deadline": date(2026, 12, 31)}
     assert status(current=Decimal(10), projection=None, today=date(2027, 1, 1), **kw) == "met"
     assert status(current=Decimal(9), projection=Decimal(20), today=date(2027, 1, 1), **kw) == "missed"
@@ -155,7 +155,7 @@ def test_current_values_of_each_metric():
 
     def current(metric: str, **scope) -> Decimal | None:
         goal = Goal(code="x", name="x", metric=metric, target=1, deadline=TODAY, **scope)
-        return selectors.goal_current(goal, as_of=TODAY)
+        return goal_current(goal, as_of=TODAY)
 
     assert current("cloud_enterprises") == 1
     assert current("influential_platforms") == 1

@@ -1,0 +1,309 @@
+"""Statistics: the figures of PRODUCT.md ("The figures, defined once"), their scope and filters.
+
+Every table is computed by a fixed number of GROUP BY queries whatever the data size:
+
+1. enterprises, on_cloud, on_platform   - one query over the enterprises in scope;
+2. assessed, level_distribution, mean_score, agri_informatization
+                                        - one query over their current assessments;
+3. dimension_means                      - one query over the dimension scores of those;
+4. pending_review                       - one query over their submitted assessments.
+
+A "current assessment" is the enterprise's latest accepted assessment by submission time; the
+assessments app maintains it as `is_current` (see `assessments.selectors.current_assessments`).
+`as_of` applies to `on_cloud` (a verified contract in force on that date), the only figure the
+definition dates; the others are today's state. The quarterly trend reads the daily snapshots
+(`plan.services.record_snapshots`). Open (anonymous) figures: `plan.open_statistics`; goals:
+`plan.goals`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from assessments.models import Assessment, DimensionScore
+from cloud.selectors import on_cloud_q, on_platform_q
+from enterprises.models import Enterprise, Sector
+from parks.models import Park, Zone
+from parks.selectors import parks_for
+from plan.models import StatsSnapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+LEVELS = (0, 1, 2, 3, 4)
+DIMENSIONS = ("foundation", "operation", "management", "outcome")
+ACCEPTED = "accepted"
+SUBMITTED = "submitted"
+
+# Grouping of a statistics table: the API's row key -> the Enterprise field it groups by.
+GROUPINGS = {
+    "park": "park__code",
+    "zone": "district__zone",
+    "sector": "industry__sector",
+    "industry": "industry_id",
+    "district": "district_id",
+    "key": "industry__key",  # key industry (steel, equipment, ...); "" for the others
+}
+
+TWO_PLACES = Decimal("0.01")
+
+
+def _round(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def local_today() -> date:
+    """Today in the project's time zone (Asia/Shanghai)."""
+    return timezone.localdate()
+
+
+# --- scope and filters --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class StatsFilters:
+    """The filters of the statistics endpoints, already validated (codes known, park in scope)."""
+
+    park: str | None = None
+    zone: str | None = None
+    sector: str | None = None
+    industry: str | None = None
+    key: str | None = None
+    district: str | None = None
+    as_of: date | None = None
+
+    def on(self) -> date:
+        return self.as_of or local_today()
+
+    def cache_key(self) -> str:
+        """A stable text of the filters, `as_of` resolved (so "today" changes at midnight)."""
+        values = {field.name: getattr(self, field.name) or "" for field in dataclasses.fields(self)}
+        values["as_of"] = self.on().isoformat()
+        return "|".join(f"{name}={value}" for name, value in values.items())
+
+
+def filtered_enterprises(enterprises: QuerySet[Enterprise], filters: StatsFilters) -> QuerySet[Enterprise]:
+    """`enterprises` narrowed by the statistics filters (park, zone, sector, industry, key, district)."""
+    lookups = {
+        "park__code": filters.park,
+        "district__zone": filters.zone,
+        "industry__sector": filters.sector,
+        "industry_id": filters.industry,
+        "industry__key": filters.key,
+        "district_id": filters.district,
+    }
+    return enterprises.filter(**{field: value for field, value in lookups.items() if value})
+
+
+def scoped_enterprises(
+    user: AbstractBaseUser | AnonymousUser, filters: StatsFilters | None = None
+) -> QuerySet[Enterprise]:
+    """The enterprises a statistics request of `user` covers: `visible_to(user)`, then the filters.
+
+    Statistics are a reviewer's view: a park manager's cover the parks they manage, never an
+    enterprise they happen to be a member of elsewhere.
+    """
+    from parks.access import is_commission
+
+    enterprises = Enterprise.objects.visible_to(user)
+    if not is_commission(user):
+        enterprises = enterprises.filter(park__in=parks_for(user).values("pk"))
+    return filtered_enterprises(enterprises, filters or StatsFilters())
+
+
+# --- the figures --------------------------------------------------------------------------------
+
+
+def _current_assessments() -> QuerySet[Assessment]:
+    """The assessments the statistics count: each enterprise's current (latest accepted) one."""
+    # `is_current` alone is the contract; the status guard keeps a stale flag from counting.
+    return Assessment.objects.filter(is_current=True, status=ACCEPTED)
+
+
+def _grouped(queryset: QuerySet, field: str | None, aggregates: dict) -> dict[Any, dict]:
+    """One query: {group key: {aggregate: value}}; `field` None aggregates the whole queryset."""
+    queryset = queryset.order_by()
+    if field is None:
+        return {None: queryset.aggregate(**aggregates)}
+    return {row.pop(field): row for row in queryset.values(field).annotate(**aggregates)}
+
+
+def empty_figures() -> dict:
+    """The figures of a scope with no enterprise."""
+    return {
+        "enterprises": 0,
+        "assessed": 0,
+        "pending_review": 0,
+        "level_distribution": {str(level): 0 for level in LEVELS},
+        "mean_score": None,
+        "dimension_means": dict.fromkeys(DIMENSIONS),
+        "on_cloud": 0,
+        "on_platform": 0,
+        "agri_informatization": None,
+        # Not part of the API's figures: how many values each mean covers (for suppression).
+        "_counts": {"agri_assessed": 0, **{f"dimension_{code}": 0 for code in DIMENSIONS}},
+    }
+
+
+def figures_by(
+    enterprises: QuerySet[Enterprise], *, by: str | None, as_of: date | None = None
+) -> dict[Any, dict]:
+    """The overview figures of `enterprises`, grouped by `by` (a key of GROUPINGS) or whole (None).
+
+    Returns {group code: figures} for every group with at least one enterprise (key None when
+    `by` is None, and for enterprises outside any park when grouping by park). Exactly four
+    queries whatever the size of `enterprises`.
+    """
+    as_of = as_of or local_today()
+    field = GROUPINGS[by] if by else None
+    in_scope = enterprises.order_by().values("pk")
+
+    base = _grouped(
+        enterprises,
+        field,
+        {
+            "enterprises": Count("pk"),
+            "on_cloud": Count("pk", filter=on_cloud_q(as_of)),
+            "on_platform": Count("pk", filter=on_platform_q()),
+        },
+    )
+    agricultural = Q(enterprise__industry__sector=Sector.AGRICULTURE)
+    current_field = f"enterprise__{field}" if field else None
+    current = _grouped(
+        _current_assessments().filter(enterprise__in=in_scope),
+        current_field,
+        {
+            "assessed": Count("pk"),
+            "mean_score": Avg("score"),
+            "agri_assessed": Count("pk", filter=agricultural),
+            "agri_informatization": Avg("score", filter=agricultural),
+            **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in LEVELS},
+        },
+    )
+    dimension_rows = (
+        DimensionScore.objects.filter(
+            assessment__is_current=True,
+            assessment__status=ACCEPTED,
+            assessment__enterprise__in=in_scope,
+        )
+        .order_by()
+        .values(*([f"assessment__enterprise__{field}"] if field else []), "dimension")
+        .annotate(mean=Avg("score"), n=Count("pk"))
+    )
+    pending = _grouped(
+        Assessment.objects.filter(status=SUBMITTED, enterprise__in=in_scope),
+        current_field,
+        {"pending_review": Count("pk")},
+    )
+
+    result: dict[Any, dict] = {}
+    for key, row in base.items():
+        if by is None and not row["enterprises"]:
+            continue
+        figures = empty_figures()
+        figures.update(
+            enterprises=row["enterprises"], on_cloud=row["on_cloud"], on_platform=row["on_platform"]
+        )
+        result[key] = figures
+    for key, row in current.items():
+        figures = result.setdefault(key, empty_figures())
+        figures["assessed"] = row["assessed"] or 0
+        figures["mean_score"] = _round(row["mean_score"])
+        figures["agri_informatization"] = _round(row["agri_informatization"])
+        figures["_counts"]["agri_assessed"] = row["agri_assessed"] or 0
+        figures["level_distribution"] = {str(level): row[f"level_{level}"] or 0 for level in LEVELS}
+    for row in dimension_rows:
+        key = row[f"assessment__enterprise__{field}"] if field else None
+        figures = result.setdefault(key, empty_figures())
+        if row["dimension"] in figures["dimension_means"]:
+            figures["dimension_means"][row["dimension"]] = _round(row["mean"])
+            figures["_counts"][f"dimension_{row['dimension']}"] = row["n"]
+    for key, row in pending.items():
+        if row["pending_review"]:
+            result.setdefault(key, empty_figures())["pending_review"] = row["pending_review"]
+    return result
+
+
+def public_figures(figures: dict) -> dict:
+    """The figures as the API shows them (without the internal counts)."""
+    return {name: value for name, value in figures.items() if not name.startswith("_")}
+
+
+def overview(enterprises: QuerySet[Enterprise], *, as_of: date | None = None) -> dict:
+    """The overview figures of PRODUCT.md for `enterprises` (already scoped and filtered); 4 queries."""
+    figures = figures_by(enterprises, by=None, as_of=as_of).get(None, empty_figures())
+    return public_figures(figures)
+
+
+def table_keys(by: str, *, parks: Iterable[Park] = ()) -> list:
+    """The rows a table always shows, even when empty: every zone, every sector, the given parks."""
+    if by == "zone":
+        return list(Zone.values)
+    if by == "sector":
+        return list(Sector.values)
+    if by == "park":
+        return [park.code for park in parks]
+    return []
+
+
+def statistics_table(
+    enterprises: QuerySet[Enterprise],
+    *,
+    by: str,
+    as_of: date | None = None,
+    parks: Iterable[Park] = (),
+    include_outside: bool = False,
+) -> list[dict]:
+    """One statistics table: `[{by: code, ...overview figures}]`, four queries whatever the size.
+
+    Rows: every zone (by zone) or sector (by sector) even when empty; by park, each park of
+    `parks` even when empty and, with `include_outside`, a row `{"park": null}` for enterprises
+    outside any park; otherwise (and besides) every group with at least one enterprise in
+    scope. Sorted by code, the outside-any-park row last.
+    """
+    figures = figures_by(enterprises, by=by, as_of=as_of)
+    keys = table_keys(by, parks=parks)
+    keys += sorted(key for key in figures if key is not None and key not in keys)
+    if include_outside:
+        keys.append(None)
+    return [{by: key, **public_figures(figures.get(key, empty_figures()))} for key in keys]
+
+
+# --- the trend, from the daily snapshots ---------------------------------------------------------
+
+
+def quarter_of(day: date) -> str:
+    """ "2026Q3" for a date in July-September 2026."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _last_per_quarter(rows: Iterable[tuple[date, Any]]) -> list[tuple[str, date, Any]]:
+    """[(quarter, date, value)] keeping each quarter's latest row; `rows` sorted by date."""
+    last: dict[str, tuple[date, Any]] = {}
+    for day, value in rows:
+        last[quarter_of(day)] = (day, value)
+    return [(quarter, day, value) for quarter, (day, value) in sorted(last.items(), key=lambda kv: kv[1][0])]
+
+
+def quarterly_trend(scope_kind: str, scope_code: str = "", *, today: date | None = None) -> list[dict]:
+    """The trend of one scope (city, a park, a sector): each quarter's last statistics snapshot.
+
+    `[{"quarter", "date", **overview figures}]`, oldest first; one query.
+    """
+    today = today or local_today()
+    rows = StatsSnapshot.objects.filter(
+        scope_kind=scope_kind, scope_code=scope_code, date__lte=today
+    ).order_by("date")
+    return [
+        {"quarter": quarter, "date": day, **figures}
+        for quarter, day, figures in _last_per_quarter((row.date, row.figures) for row in rows)
+    ]
