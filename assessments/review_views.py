@@ -180,7 +180,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "parks/assessment_review.html",
+        "assessments/review.html",
         {
             "assessment": assessment,
             "enterprise": assessment.enterprise,

@@ -52,7 +52,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
-        "parks/rounds.html",
+        "assessments/rounds.html",
         {"rounds": rounds.with_progress(rounds.rounds_for(request.user)), "form": form, "today": today},
     )
 
@@ -66,7 +66,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(rounds.round_members(round_))
     return render(
         request,
-        "parks/round_detail.html",
+        "assessments/round_detail.html",
         {"round": round_, "members": members, "today": timezone.localdate()},
     )
 

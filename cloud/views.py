@@ -37,7 +37,7 @@ def cloud_list(request: HttpRequest) -> HttpResponse:
     adoptions = CloudAdoption.objects.visible_to(request.user).filter(enterprise=enterprise)
     return render(
         request,
-        "enterprises/cloud_list.html",
+        "cloud/cloud_list.html",
         {"enterprise": enterprise, "adoptions": adoptions, "cloud_tier": cloud_tier(enterprise)},
     )
 
@@ -58,7 +58,7 @@ def cloud_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Registered. Your park manager will verify it against the evidence."))
             return redirect("cloud-list")
-    return render(request, "enterprises/cloud_form.html", {"enterprise": enterprise, "form": form})
+    return render(request, "cloud/cloud_form.html", {"enterprise": enterprise, "form": form})
 
 
 @login_required
@@ -99,7 +99,7 @@ def platform_usage_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "enterprises/platform_usages.html",
+        "cloud/platform_usages.html",
         {"enterprise": enterprise, "usages": usages, "form": form},
     )
 

@@ -162,7 +162,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "parks/cohort.html",
+        "plan/cohort.html",
         {
             "form": form,
             "page": page,

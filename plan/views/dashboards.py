@@ -207,7 +207,7 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
     return render(
         request,
-        "parks/park_dashboard.html",
+        "plan/park_dashboard.html",
         {
             "park": park,
             "park_name": local_name(park),
@@ -323,7 +323,7 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
         table["score_chart"] = score_bars(rows, label=_("Mean score")) if rows else None
     return render(
         request,
-        "parks/city_dashboard.html",
+        "plan/city_dashboard.html",
         {
             "figures": figures,
             "goals": goals,

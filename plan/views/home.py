@@ -94,14 +94,14 @@ def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
     if role == "enterprise":
         enterprise = member_enterprise(request.user)
-        return render(request, "enterprises/home.html", enterprise_home_context(request, enterprise))
+        return render(request, "plan/home.html", enterprise_home_context(request, enterprise))
     if role == "user":
-        return render(request, "enterprises/home_no_company.html")
+        return render(request, "plan/home_no_company.html")
     if role in ("manager", "commission"):
         waiting = {
             "assessments": Assessment.objects.visible_to(request.user).filter(status="submitted").count(),
             "cloud": CloudAdoption.objects.visible_to(request.user).filter(status="pending").count(),
             "platforms": PlatformUsage.objects.visible_to(request.user).filter(status="pending").count(),
         }
-        return render(request, "enterprises/home_staff.html", {"role": role, "waiting": waiting})
-    return render(request, "enterprises/landing.html")
+        return render(request, "plan/home_staff.html", {"role": role, "waiting": waiting})
+    return render(request, "plan/landing.html")

@@ -49,7 +49,7 @@ def public_stats(request: HttpRequest) -> HttpResponse:
         table["score_chart"] = score_bars(table["rows"], label=_("Mean score"))
     return render(
         request,
-        "parks/public_stats.html",
+        "plan/public_stats.html",
         {
             "tables": tables,
             "as_of": data["as_of"],

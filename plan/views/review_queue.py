@@ -58,7 +58,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         assessment.flag_list = flag_texts(assessment)
     return render(
         request,
-        "parks/review_queue.html",
+        "plan/review_queue.html",
         {
             "assessments": assessments,
             "assessment_count": assessments_qs.count(),
