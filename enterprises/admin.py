@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
+from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
 from enterprises.imports import TEMPLATE_HEADERS, ImportRefused, import_enterprises
 from enterprises.models import Enterprise, Industry, Membership
 from parks.access import is_commission
@@ -31,9 +32,24 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     def clean_credit_code(self) -> str:
         try:
-            return check_credit_code(self.cleaned_data["credit_code"])
-        except InvalidCreditCode as exc:
+            code = check_credit_code(self.cleaned_data["credit_code"])
+            entity_of_credit_code(code)
+            return code
+        except (InvalidCreditCode, RefusedEntity) as exc:
             raise forms.ValidationError(str(exc)) from None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        code, industry = cleaned.get("credit_code"), cleaned.get("industry")
+        if code and industry:
+            reason = industry_refusal(
+                entity_type=entity_of_credit_code(code).entity_type,
+                industry_code=industry.code,
+                sector=industry.sector,
+            )
+            if reason:
+                self.add_error("industry", reason)
+        return cleaned
 
 
 @admin.register(Industry)
@@ -57,12 +73,22 @@ class ImportForm(forms.Form):
 class EnterpriseAdmin(SimpleHistoryAdmin):
     form = EnterpriseAdminForm
     change_list_template = "admin/enterprises/enterprise/change_list.html"
-    list_display = ["name", "credit_code", "industry", "district", "park", "size", "employees", "revenue"]
-    list_filter = ["industry__sector", "park", "district__zone", "size", "industry__key"]
+    list_display = [
+        "name",
+        "credit_code",
+        "entity_type",
+        "industry",
+        "district",
+        "park",
+        "size",
+        "employees",
+        "revenue",
+    ]
+    list_filter = ["entity_type", "industry__sector", "park", "district__zone", "size", "industry__key"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["industry", "district", "park"]
     autocomplete_fields = ["industry", "district"]
-    readonly_fields = ["size", "created_at", "updated_at"]
+    readonly_fields = ["entity_type", "flag_list", "size", "created_at", "updated_at"]
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
@@ -117,8 +143,13 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         book.save(response)
         return response
 
+    @admin.display(description=_("flags"))
+    def flag_list(self, obj: Enterprise) -> str:
+        return "; ".join(obj.flag_labels) or "—"
+
     def save_model(self, request, obj: Enterprise, form, change: bool) -> None:
-        # The admin form already validated; the size is derived here as the services do.
+        # The admin form already validated; entity type and size are derived here as the services do.
+        obj.derive_entity_type()
         obj.derive_size()
         super().save_model(request, obj, form, change)
 

@@ -92,7 +92,8 @@ class EnterpriseForm(DomainErrorsForm):
     name = forms.CharField(label=_("Company name"), max_length=200)
     industry = IndustryChoiceField(
         label=_("Industry (GB/T 4754-2017 division)"),
-        queryset=Industry.objects.all(),
+        # Sections S and T are not industries of enterprises (DOMAIN.md section 4).
+        queryset=Industry.objects.exclude(code__startswith="S").exclude(code__startswith="T"),
         empty_label=_("Choose the industry"),
         show_code=True,
     )
@@ -129,8 +130,11 @@ class EnterpriseForm(DomainErrorsForm):
 
         Uniqueness is the service's to decide (it also re-checks the code)."""
         from enterprises.credit_codes import InvalidCreditCode, check_credit_code
+        from enterprises.entity_types import RefusedEntity, entity_of_credit_code
 
         try:
-            return check_credit_code(self.cleaned_data["credit_code"])
-        except InvalidCreditCode as exc:
+            code = check_credit_code(self.cleaned_data["credit_code"])
+            entity_of_credit_code(code)
+            return code
+        except (InvalidCreditCode, RefusedEntity) as exc:
             raise forms.ValidationError(str(exc)) from None

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from enterprises.entity_types import FLAG_LABELS, entity_of_credit_code, flags_of
 from enterprises.sizes import size_category_for_division, size_class
 from parks.access import is_commission
 from parks.models import Park
@@ -32,6 +33,15 @@ class KeyIndustry(models.TextChoices):
     PHARMA = "pharma", _("Pharmaceuticals")
     TEXTILES = "textiles", _("Textiles")
     FOOD = "food", _("Food")
+
+
+class EntityType(models.TextChoices):
+    """The kind of body, from positions 1-2 of the credit code (DOMAIN.md section 2)."""
+
+    ENTERPRISE = "enterprise", _("Enterprise")
+    COOPERATIVE = "cooperative", _("Farmers' specialised cooperative")
+    INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
+    COLLECTIVE = "collective", _("Rural collective economic organisation")
 
 
 class Size(models.TextChoices):
@@ -84,6 +94,16 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
 class Enterprise(models.Model):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # Derived from the credit code; blank only for rows registered before the check whose code is
+    # not an enterprise's (they stay, flagged, for the commission to settle).
+    entity_type = models.CharField(
+        _("entity type"),
+        max_length=20,
+        choices=EntityType.choices,
+        default=EntityType.ENTERPRISE,
+        blank=True,
+        editable=False,
+    )
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("industry")
     )
@@ -127,6 +147,21 @@ class Enterprise(models.Model):
     @property
     def zone(self) -> str:
         return self.district.zone
+
+    @property
+    def flags(self) -> list[str]:
+        """What the reviewer should look at (entity_types.flags_of); computed from the code."""
+        if not self.entity_type:
+            return ["not_an_enterprise"]
+        return flags_of(self.credit_code, self.entity_type)
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [str(FLAG_LABELS[flag]) for flag in self.flags]
+
+    def derive_entity_type(self) -> None:
+        """Set `entity_type` from the credit code; raises RefusedEntity for bodies that are not enterprises."""
+        self.entity_type = entity_of_credit_code(self.credit_code).entity_type
 
     def derive_size(self) -> None:
         """Set `size` from industry, employees and revenue (2017 rules); call before saving."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
+from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
 from enterprises.models import Enterprise, Industry, Membership
 from parks.access import is_commission
 
@@ -22,10 +23,15 @@ EDITABLE_FIELDS = ("name", "industry", "district", "park", "employees", "revenue
 
 
 def valid_credit_code(raw: str, *, exclude_pk: int | None = None) -> str:
-    """The normalised code, or DomainError on `credit_code` saying what is wrong or that it is taken."""
+    """The normalised code, or DomainError on `credit_code` saying what is wrong or that it is taken.
+
+    Wrong also means: the code is valid but belongs to a body that is not an enterprise (an organ
+    of state, a social organisation, ...; entity_types.ADMITTED lists who may register).
+    """
     try:
         code = check_credit_code(raw)
-    except InvalidCreditCode as exc:
+        entity_of_credit_code(code)
+    except (InvalidCreditCode, RefusedEntity) as exc:
         raise DomainError(str(exc), field="credit_code") from None
     if Enterprise.objects.filter(credit_code=code).exclude(pk=exclude_pk).exists():
         raise DomainError(
@@ -33,6 +39,13 @@ def valid_credit_code(raw: str, *, exclude_pk: int | None = None) -> str:
             field="credit_code",
         )
     return code
+
+
+def check_industry_allowed(*, entity_type: str, industry: Industry) -> None:
+    """DomainError on `industry` for sections S and T, and for a rural collective outside agriculture."""
+    reason = industry_refusal(entity_type=entity_type, industry_code=industry.code, sector=industry.sector)
+    if reason:
+        raise DomainError(reason, field="industry")
 
 
 def _check_park_in_district(park: Park | None, district: District) -> None:
@@ -67,9 +80,12 @@ def register_enterprise(
     if not commission and Membership.objects.filter(user=by).exists():
         raise DomainError(_("You already act for an enterprise; one account acts for one enterprise."))
     code = valid_credit_code(credit_code)
+    entity_type = entity_of_credit_code(code).entity_type
+    check_industry_allowed(entity_type=entity_type, industry=industry)
     _check_park_in_district(park, district)
     enterprise = Enterprise(
         credit_code=code,
+        entity_type=entity_type,
         name=name.strip(),
         industry=industry,
         district=district,
@@ -94,7 +110,7 @@ def register_enterprise(
 
 @transaction.atomic
 def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Enterprise:
-    """Apply changes to the editable fields (and credit_code), re-deriving the size."""
+    """Apply changes to the editable fields (and credit_code), re-deriving entity type and size."""
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"credit_code"}
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -105,6 +121,9 @@ def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Ent
         }
     for field, value in changes.items():
         setattr(enterprise, field, value)
+    if "credit_code" in changes:
+        enterprise.derive_entity_type()
+    check_industry_allowed(entity_type=enterprise.entity_type, industry=enterprise.industry)
     _check_park_in_district(enterprise.park, enterprise.district)
     enterprise.derive_size()
     enterprise.save()
