@@ -12,7 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
 from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
 from enterprises.imports import TEMPLATE_HEADERS, ImportRefused, import_enterprises
-from enterprises.models import Enterprise, Industry, Membership
+from enterprises.models import Enterprise, Industry, Membership, SizeRule, SizeTable
+from enterprises.sizes import row_for
 from parks.access import is_commission
 
 
@@ -49,14 +50,31 @@ class EnterpriseAdminForm(forms.ModelForm):
             )
             if reason:
                 self.add_error("industry", reason)
+        if industry and cleaned.get("total_assets") is None:
+            row = row_for(SizeTable.objects.current().size_rows(), industry.code)
+            if row.uses_assets:
+                self.add_error("total_assets", _("This industry's size row uses total assets: enter them."))
         return cleaned
 
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "sector", "key"]
-    list_filter = ["sector", "key"]
+    list_display = ["code", "level", "parent", "name", "name_en", "sector", "key"]
+    list_filter = ["level", "sector", "key"]
     search_fields = ["code", "name", "name_en"]
+
+
+class SizeRuleInline(admin.TabularInline):
+    model = SizeRule
+    extra = 0
+
+
+@admin.register(SizeTable)
+class SizeTableAdmin(admin.ModelAdmin):
+    """A new version of the size rules is entered here, with its valid-from date: no code changes."""
+
+    list_display = ["version", "valid_from", "name"]
+    inlines = [SizeRuleInline]
 
 
 class MembershipInline(admin.TabularInline):
@@ -88,7 +106,15 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "credit_code"]
     list_select_related = ["industry", "district", "park"]
     autocomplete_fields = ["industry", "district"]
-    readonly_fields = ["entity_type", "flag_list", "size", "created_at", "updated_at"]
+    readonly_fields = [
+        "entity_type",
+        "flag_list",
+        "size",
+        "size_source",
+        "size_version",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [MembershipInline]
 
     def get_queryset(self, request):

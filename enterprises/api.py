@@ -98,24 +98,25 @@ class RegisterView(generics.GenericAPIView):
 
 class IndustrySerializer(serializers.ModelSerializer):
     key = serializers.SerializerMethodField()
+    parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)
 
     class Meta:
         model = Industry
-        fields = ["code", "name", "name_en", "sector", "key"]
+        fields = ["code", "level", "parent", "name", "name_en", "sector", "key"]
 
     def get_key(self, obj: Industry) -> str | None:
         return obj.key or None
 
 
 class IndustryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Every GB/T 4754-2017 division with its sector and key group (anyone)."""
+    """Every GB/T 4754-2017 level loaded (division, group, class) with its parent, sector and key group (anyone)."""
 
     queryset = Industry.objects.all()
     serializer_class = IndustrySerializer
     permission_classes = [permissions.AllowAny]
     pagination_class = None
     lookup_field = "code"
-    filterset_fields = ["sector", "key"]
+    filterset_fields = ["sector", "key", "level", "parent"]
 
 
 # --- enterprises --------------------------------------------------------------------------------
@@ -195,8 +196,10 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
             "revenue",
             "total_assets",
             "size",
+            "size_source",
+            "size_version",
         ]
-        read_only_fields = ["id", "entity_type", "sector", "zone", "size"]
+        read_only_fields = ["id", "entity_type", "sector", "zone", "size", "size_source", "size_version"]
 
     def validate_credit_code(self, value: str) -> str:
         # Checked here too (the service checks again), so that every problem is named at once.

@@ -122,7 +122,10 @@ class EnterpriseForm(DomainErrorsForm):
         max_digits=14,
         decimal_places=2,
         required=False,
-        help_text=_("Optional; the size class uses employees and revenue."),
+        help_text=_(
+            "Required for construction, real-estate development and leasing or business services, "
+            "whose size class uses total assets; optional otherwise."
+        ),
     )
 
     def clean_credit_code(self) -> str:

@@ -9,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from enterprises.access import may_review
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
 from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
-from enterprises.models import Enterprise, Industry, Membership
+from enterprises.models import Enterprise, Industry, Membership, Size, SizeSource
+from enterprises.sizes import AssetsRequired
 from parks.access import is_commission
 
 if TYPE_CHECKING:
@@ -46,6 +48,20 @@ def check_industry_allowed(*, entity_type: str, industry: Industry) -> None:
     reason = industry_refusal(entity_type=entity_type, industry_code=industry.code, sector=industry.sector)
     if reason:
         raise DomainError(reason, field="industry")
+
+
+def derive_size(enterprise: Enterprise) -> None:
+    """The size from the table in force; DomainError on `total_assets` when the row needs them."""
+    try:
+        enterprise.derive_size()
+    except AssetsRequired:
+        raise DomainError(
+            _(
+                "The size of construction, real-estate development and leasing or business-service "
+                "companies is judged by their total assets: enter the total assets (10k CNY)."
+            ),
+            field="total_assets",
+        ) from None
 
 
 def _check_park_in_district(park: Park | None, district: District) -> None:
@@ -94,7 +110,7 @@ def register_enterprise(
         revenue=revenue,
         total_assets=total_assets,
     )
-    enterprise.derive_size()
+    derive_size(enterprise)
     try:
         with transaction.atomic():
             enterprise.save()
@@ -125,7 +141,7 @@ def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Ent
         enterprise.derive_entity_type()
     check_industry_allowed(entity_type=enterprise.entity_type, industry=enterprise.industry)
     _check_park_in_district(enterprise.park, enterprise.district)
-    enterprise.derive_size()
+    derive_size(enterprise)
     enterprise.save()
     return enterprise
 
@@ -136,3 +152,25 @@ def add_member(*, enterprise: Enterprise, user: AbstractBaseUser) -> Membership:
     if Membership.objects.filter(user=user).exists():
         raise DomainError(_("This user already acts for an enterprise."), field="username")
     return Membership.objects.create(user=user, enterprise=enterprise)
+
+
+@transaction.atomic
+def set_size_by_reviewer(*, by: AbstractBaseUser, enterprise: Enterprise, size: str) -> Enterprise:
+    """A reviewer (the commission or the park's manager) sets the size the table leaves to them.
+
+    Only where the size table says so (finance, J66-69, until its own rule is modelled); elsewhere
+    the size is derived and cannot be set by hand.
+    """
+    if not may_review(by, enterprise):
+        raise DomainError(_("Only the commission or the park's manager can set an enterprise's size."))
+    if size not in Size.values:
+        raise DomainError(_("Choose large, medium, small or micro."), field="size")
+    derive_size(enterprise)
+    if enterprise.size_source != SizeSource.REVIEWER:
+        raise DomainError(
+            _("This enterprise's size is derived from the size table; correct its figures instead."),
+            field="size",
+        )
+    enterprise.size = size
+    enterprise.save(update_fields=["size", "size_source", "size_version", "updated_at"])
+    return enterprise
