@@ -141,3 +141,16 @@ class EnterpriseForm(DomainErrorsForm):
             return code
         except (InvalidCreditCode, RefusedEntity) as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class JoinForm(DomainErrorsForm):
+    """Ask to join a company that is already registered (the service checks the code)."""
+
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    message = forms.CharField(
+        label=_("Message to the company (optional)"), required=False, max_length=1000, widget=forms.Textarea
+    )

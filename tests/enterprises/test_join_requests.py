@@ -149,3 +149,20 @@ def test_leave_but_not_as_the_last_member(
 
 def test_join_request_model_has_one_pending_per_user(newcomer, enterprise, pending):
     assert JoinRequest.objects.filter(user=newcomer, status="pending").count() == 1
+
+
+def test_join_from_the_no_company_home_page(newcomer, enterprise):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(newcomer)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'action="/enterprise/join/"' in home
+    response = client.post("/enterprise/join/", {"credit_code": enterprise.credit_code, "message": ""})
+    assert response.status_code == 302
+    assert JoinRequest.objects.get(user=newcomer).status == "pending"
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert enterprise.credit_code in home and enterprise.name not in home
+    unknown = client.post("/enterprise/join/", {"credit_code": credit_code()}, follow=True)
+    assert JoinRequest.objects.filter(user=newcomer).count() == 1
+    assert unknown.status_code == 200
