@@ -10,8 +10,10 @@ from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
+from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
 from enterprises.imports import TEMPLATE_HEADERS, ImportRefused, import_enterprises
-from enterprises.models import Enterprise, Industry, Membership
+from enterprises.models import Enterprise, Industry, Membership, SizeRule, SizeTable
+from enterprises.sizes import row_for
 from parks.access import is_commission
 
 
@@ -31,16 +33,48 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     def clean_credit_code(self) -> str:
         try:
-            return check_credit_code(self.cleaned_data["credit_code"])
-        except InvalidCreditCode as exc:
+            code = check_credit_code(self.cleaned_data["credit_code"])
+            entity_of_credit_code(code)
+            return code
+        except (InvalidCreditCode, RefusedEntity) as exc:
             raise forms.ValidationError(str(exc)) from None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        code, industry = cleaned.get("credit_code"), cleaned.get("industry")
+        if code and industry:
+            reason = industry_refusal(
+                entity_type=entity_of_credit_code(code).entity_type,
+                industry_code=industry.code,
+                sector=industry.sector,
+            )
+            if reason:
+                self.add_error("industry", reason)
+        if industry and cleaned.get("total_assets") is None:
+            row = row_for(SizeTable.objects.current().size_rows(), industry.code)
+            if row.uses_assets:
+                self.add_error("total_assets", _("This industry's size row uses total assets: enter them."))
+        return cleaned
 
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "sector", "key"]
-    list_filter = ["sector", "key"]
+    list_display = ["code", "level", "parent", "name", "name_en", "sector", "key"]
+    list_filter = ["level", "sector", "key"]
     search_fields = ["code", "name", "name_en"]
+
+
+class SizeRuleInline(admin.TabularInline):
+    model = SizeRule
+    extra = 0
+
+
+@admin.register(SizeTable)
+class SizeTableAdmin(admin.ModelAdmin):
+    """A new version of the size rules is entered here, with its valid-from date: no code changes."""
+
+    list_display = ["version", "valid_from", "name"]
+    inlines = [SizeRuleInline]
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,12 +91,30 @@ class ImportForm(forms.Form):
 class EnterpriseAdmin(SimpleHistoryAdmin):
     form = EnterpriseAdminForm
     change_list_template = "admin/enterprises/enterprise/change_list.html"
-    list_display = ["name", "credit_code", "industry", "district", "park", "size", "employees", "revenue"]
-    list_filter = ["industry__sector", "park", "district__zone", "size", "industry__key"]
+    list_display = [
+        "name",
+        "credit_code",
+        "entity_type",
+        "industry",
+        "district",
+        "park",
+        "size",
+        "employees",
+        "revenue",
+    ]
+    list_filter = ["entity_type", "industry__sector", "park", "district__zone", "size", "industry__key"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["industry", "district", "park"]
     autocomplete_fields = ["industry", "district"]
-    readonly_fields = ["size", "created_at", "updated_at"]
+    readonly_fields = [
+        "entity_type",
+        "flag_list",
+        "size",
+        "size_source",
+        "size_version",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
@@ -117,8 +169,13 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         book.save(response)
         return response
 
+    @admin.display(description=_("flags"))
+    def flag_list(self, obj: Enterprise) -> str:
+        return "; ".join(obj.flag_labels) or "—"
+
     def save_model(self, request, obj: Enterprise, form, change: bool) -> None:
-        # The admin form already validated; the size is derived here as the services do.
+        # The admin form already validated; entity type and size are derived here as the services do.
+        obj.derive_entity_type()
         obj.derive_size()
         super().save_model(request, obj, form, change)
 

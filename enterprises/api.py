@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from core.errors import DomainError
 from enterprises import services
+from enterprises.entity_types import entity_of_credit_code
 from enterprises.models import Enterprise, Industry, KeyIndustry, Sector, Size
 from parks.models import District, Park, Zone
 
@@ -97,24 +98,25 @@ class RegisterView(generics.GenericAPIView):
 
 class IndustrySerializer(serializers.ModelSerializer):
     key = serializers.SerializerMethodField()
+    parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)
 
     class Meta:
         model = Industry
-        fields = ["code", "name", "name_en", "sector", "key"]
+        fields = ["code", "level", "parent", "name", "name_en", "sector", "key"]
 
     def get_key(self, obj: Industry) -> str | None:
         return obj.key or None
 
 
 class IndustryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Every GB/T 4754-2017 division with its sector and key group (anyone)."""
+    """Every GB/T 4754-2017 level loaded (division, group, class) with its parent, sector and key group (anyone)."""
 
     queryset = Industry.objects.all()
     serializer_class = IndustrySerializer
     permission_classes = [permissions.AllowAny]
     pagination_class = None
     lookup_field = "code"
-    filterset_fields = ["sector", "key"]
+    filterset_fields = ["sector", "key", "level", "parent"]
 
 
 # --- enterprises --------------------------------------------------------------------------------
@@ -163,6 +165,14 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
     )
     credit_code = serializers.CharField(max_length=40)
     sector = serializers.CharField(source="industry.sector", read_only=True)
+    flags = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_(
+            "What the reviewer should look at: individual_business, rural_collective, "
+            "registered_outside_hebei, not_an_enterprise."
+        ),
+    )
     zone = serializers.CharField(source="district.zone", read_only=True)
     revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     total_assets = serializers.DecimalField(
@@ -175,6 +185,8 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
             "id",
             "credit_code",
             "name",
+            "entity_type",
+            "flags",
             "sector",
             "industry",
             "district",
@@ -184,8 +196,10 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
             "revenue",
             "total_assets",
             "size",
+            "size_source",
+            "size_version",
         ]
-        read_only_fields = ["id", "sector", "zone", "size"]
+        read_only_fields = ["id", "entity_type", "sector", "zone", "size", "size_source", "size_version"]
 
     def validate_credit_code(self, value: str) -> str:
         # Checked here too (the service checks again), so that every problem is named at once.
@@ -193,3 +207,17 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
             return services.valid_credit_code(value, exclude_pk=getattr(self.instance, "pk", None))
         except DomainError as exc:
             raise serializers.ValidationError(exc.errors["credit_code"]) from None
+
+    def validate(self, attrs: dict) -> dict:
+        # The industry must suit the kind of body (S/T never; N only in agriculture).
+        industry = attrs.get("industry") or getattr(self.instance, "industry", None)
+        if "credit_code" in attrs:
+            entity_type = entity_of_credit_code(attrs["credit_code"]).entity_type
+        else:
+            entity_type = getattr(self.instance, "entity_type", "")
+        if industry is not None:
+            try:
+                services.check_industry_allowed(entity_type=entity_type, industry=industry)
+            except DomainError as exc:
+                raise serializers.ValidationError(exc.errors) from None
+        return attrs

@@ -92,7 +92,8 @@ class EnterpriseForm(DomainErrorsForm):
     name = forms.CharField(label=_("Company name"), max_length=200)
     industry = IndustryChoiceField(
         label=_("Industry (GB/T 4754-2017 division)"),
-        queryset=Industry.objects.all(),
+        # Sections S and T are not industries of enterprises (DOMAIN.md section 4).
+        queryset=Industry.objects.exclude(code__startswith="S").exclude(code__startswith="T"),
         empty_label=_("Choose the industry"),
         show_code=True,
     )
@@ -121,7 +122,10 @@ class EnterpriseForm(DomainErrorsForm):
         max_digits=14,
         decimal_places=2,
         required=False,
-        help_text=_("Optional; the size class uses employees and revenue."),
+        help_text=_(
+            "Required for construction, real-estate development and leasing or business services, "
+            "whose size class uses total assets; optional otherwise."
+        ),
     )
 
     def clean_credit_code(self) -> str:
@@ -129,8 +133,24 @@ class EnterpriseForm(DomainErrorsForm):
 
         Uniqueness is the service's to decide (it also re-checks the code)."""
         from enterprises.credit_codes import InvalidCreditCode, check_credit_code
+        from enterprises.entity_types import RefusedEntity, entity_of_credit_code
 
         try:
-            return check_credit_code(self.cleaned_data["credit_code"])
-        except InvalidCreditCode as exc:
+            code = check_credit_code(self.cleaned_data["credit_code"])
+            entity_of_credit_code(code)
+            return code
+        except (InvalidCreditCode, RefusedEntity) as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class JoinForm(DomainErrorsForm):
+    """Ask to join a company that is already registered (the service checks the code)."""
+
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    message = forms.CharField(
+        label=_("Message to the company (optional)"), required=False, max_length=1000, widget=forms.Textarea
+    )

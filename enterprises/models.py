@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from enterprises.sizes import size_category_for_division, size_class
+from enterprises.entity_types import FLAG_LABELS, entity_of_credit_code, flags_of
+from enterprises.sizes import Bounds, SizeRow, row_for, size_class
 from parks.access import is_commission
 from parks.models import Park
 
@@ -34,6 +37,15 @@ class KeyIndustry(models.TextChoices):
     FOOD = "food", _("Food")
 
 
+class EntityType(models.TextChoices):
+    """The kind of body, from positions 1-2 of the credit code (DOMAIN.md section 2)."""
+
+    ENTERPRISE = "enterprise", _("Enterprise")
+    COOPERATIVE = "cooperative", _("Farmers' specialised cooperative")
+    INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
+    COLLECTIVE = "collective", _("Rural collective economic organisation")
+
+
 class Size(models.TextChoices):
     LARGE = "large", _("Large")
     MEDIUM = "medium", _("Medium")
@@ -41,10 +53,37 @@ class Size(models.TextChoices):
     MICRO = "micro", _("Micro")
 
 
-class Industry(models.Model):
-    """A GB/T 4754-2017 division, coded section letter + two digits (e.g. C31)."""
+class SizeSource(models.TextChoices):
+    RULE = "rule", _("Derived from the size table")
+    REVIEWER = "reviewer", _("Set by a reviewer")
 
-    code = models.CharField(_("code"), max_length=3, primary_key=True)
+
+class IndustryLevel(models.TextChoices):
+    SECTION = "section", _("Section")
+    DIVISION = "division", _("Division")
+    GROUP = "group", _("Group")
+    CLASS = "class", _("Class")
+
+
+class Industry(models.Model):
+    """A GB/T 4754-2017 section (K), division (K70), group (K701) or class (K7010).
+
+    Codes are the section letter followed by the division's two digits, the group's three or the
+    class's four; an enterprise's industry is a division, group or class.
+    """
+
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    level = models.CharField(
+        _("level"), max_length=8, choices=IndustryLevel.choices, default=IndustryLevel.DIVISION
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
@@ -60,11 +99,92 @@ class Industry(models.Model):
 
     @property
     def division(self) -> int:
-        return int(self.code[1:])
+        return int(self.code[1:3])
 
     @property
-    def size_category(self) -> str:
-        return size_category_for_division(self.division)
+    def section(self) -> str:
+        return self.code[:1]
+
+
+class SizeTableQuerySet(models.QuerySet["SizeTable"]):
+    def current(self, on: date | None = None) -> SizeTable:
+        """The table in force on `on` (today): the latest valid_from not after it."""
+        on = on or timezone.localdate()
+        table = self.filter(valid_from__lte=on).order_by("-valid_from").first()
+        if table is None:
+            raise SizeTable.DoesNotExist(f"no enterprise size table is in force on {on}")
+        return table
+
+
+class SizeTable(models.Model):
+    """A version of the size rules (统计上大中小微型企业划分办法); a new version is new rows, not code."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    valid_from = models.DateField(_("valid from"))
+    name = models.CharField(_("name"), max_length=200)
+
+    objects = SizeTableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("enterprise size table")
+        verbose_name_plural = _("enterprise size tables")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+    def size_rows(self) -> list[SizeRow]:
+        return [rule.as_row() for rule in self.rules.all()]
+
+
+class SizeRule(models.Model):
+    """One row of a size table: the industries it covers and each tier's lower bounds."""
+
+    table = models.ForeignKey(SizeTable, on_delete=models.CASCADE, related_name="rules")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    scope = models.SlugField(_("scope"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    industries = models.CharField(
+        _("industry codes"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "GB/T 4754 code prefixes separated by spaces (e.g. “G54 G55” or “K701”); the longest "
+            "match wins; leave empty for the row of other unlisted industries."
+        ),
+    )
+    reviewer_decides = models.BooleanField(_("size set by the reviewer"), default=False)
+    large_employees = models.PositiveIntegerField(null=True, blank=True)
+    large_revenue = models.PositiveIntegerField(null=True, blank=True)
+    large_assets = models.PositiveIntegerField(null=True, blank=True)
+    medium_employees = models.PositiveIntegerField(null=True, blank=True)
+    medium_revenue = models.PositiveIntegerField(null=True, blank=True)
+    medium_assets = models.PositiveIntegerField(null=True, blank=True)
+    small_employees = models.PositiveIntegerField(null=True, blank=True)
+    small_revenue = models.PositiveIntegerField(null=True, blank=True)
+    small_assets = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["table", "position"]
+        constraints = [models.UniqueConstraint(fields=["table", "scope"], name="size_rule_scope_unique")]
+        verbose_name = _("size rule")
+        verbose_name_plural = _("size rules")
+
+    def __str__(self) -> str:
+        return f"{self.table.version} {self.name}"
+
+    def as_row(self) -> SizeRow:
+        def bounds(tier: str) -> Bounds:
+            return Bounds(*(getattr(self, f"{tier}_{kind}") for kind in ("employees", "revenue", "assets")))
+
+        return SizeRow(
+            scope=self.scope,
+            industries=tuple(self.industries.split()),
+            large=bounds("large"),
+            medium=bounds("medium"),
+            small=bounds("small"),
+            reviewer_decides=self.reviewer_decides,
+        )
 
 
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
@@ -84,6 +204,16 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
 class Enterprise(models.Model):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # Derived from the credit code; blank only for rows registered before the check whose code is
+    # not an enterprise's (they stay, flagged, for the commission to settle).
+    entity_type = models.CharField(
+        _("entity type"),
+        max_length=20,
+        choices=EntityType.choices,
+        default=EntityType.ENTERPRISE,
+        blank=True,
+        editable=False,
+    )
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("industry")
     )
@@ -103,7 +233,12 @@ class Enterprise(models.Model):
     total_assets = models.DecimalField(
         _("total assets (10k CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    size = models.CharField(_("size"), max_length=8, choices=Size.choices, editable=False)
+    # Blank while a reviewer has not yet sized an enterprise the table leaves to the reviewer (finance).
+    size = models.CharField(_("size"), max_length=8, choices=Size.choices, blank=True, editable=False)
+    size_source = models.CharField(
+        _("size from"), max_length=8, choices=SizeSource.choices, default=SizeSource.RULE, editable=False
+    )
+    size_version = models.CharField(_("size table version"), max_length=20, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -128,9 +263,38 @@ class Enterprise(models.Model):
     def zone(self) -> str:
         return self.district.zone
 
-    def derive_size(self) -> None:
-        """Set `size` from industry, employees and revenue (2017 rules); call before saving."""
-        self.size = size_class(self.industry.size_category, employees=self.employees, revenue=self.revenue)
+    @property
+    def flags(self) -> list[str]:
+        """What the reviewer should look at (entity_types.flags_of); computed from the code."""
+        if not self.entity_type:
+            return ["not_an_enterprise"]
+        return flags_of(self.credit_code, self.entity_type)
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [str(FLAG_LABELS[flag]) for flag in self.flags]
+
+    def derive_entity_type(self) -> None:
+        """Set `entity_type` from the credit code; raises RefusedEntity for bodies that are not enterprises."""
+        self.entity_type = entity_of_credit_code(self.credit_code).entity_type
+
+    def derive_size(self, table: SizeTable | None = None) -> None:
+        """Set `size` from the size table in force (or `table`); call before saving.
+
+        Raises sizes.AssetsRequired when the industry's row uses total assets and none are given.
+        Where the table leaves the size to the reviewer, a size a reviewer set is kept.
+        """
+        table = table or SizeTable.objects.current()
+        row = row_for(table.size_rows(), self.industry_id)
+        derived = size_class(
+            row, employees=self.employees, revenue=self.revenue, total_assets=self.total_assets
+        )
+        self.size_version = table.version
+        if derived is None:
+            if self.size_source != SizeSource.REVIEWER:
+                self.size, self.size_source = "", SizeSource.REVIEWER
+            return
+        self.size, self.size_source = derived, SizeSource.RULE
 
 
 class Membership(models.Model):
@@ -152,3 +316,54 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise}"
+
+
+class JoinRequest(models.Model):
+    """A signed-in person asks to act for an enterprise that is already registered.
+
+    The enterprise's members, or a reviewer in scope, approve (the person becomes a member) or
+    refuse with a reason; the person learns the enterprise's name only once approved.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("user"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("enterprise")
+    )
+    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True, max_length=1000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        constraints = [
+            # One open request per person: a second one waits for the first decision.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_join_request_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} -> {self.credit_code} ({self.status})"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from enterprises.models import Industry
+from enterprises.models import Industry, SizeRule, SizeTable
+from enterprises.sizes import TABLE_2017, TABLE_2017_VALID_FROM, TABLE_2017_VERSION, SizeRow
 
 # (section, division, name, English name)
 DIVISIONS = [
@@ -142,6 +143,23 @@ DIVISIONS = [
     ("T", 97, "国际组织", "International organisations"),
 ]
 
+# Groups (3 digits) and classes (4 digits) below the divisions: (code, name, English name).
+# Real estate splits here, as the size table needs (K701 development, K702 property management).
+GROUPS_AND_CLASSES = [
+    ("K701", "房地产开发经营", "Real estate development"),
+    ("K7010", "房地产开发经营", "Real estate development"),
+    ("K702", "物业管理", "Property management"),
+    ("K7020", "物业管理", "Property management"),
+    ("K703", "房地产中介服务", "Real estate agency services"),
+    ("K7030", "房地产中介服务", "Real estate agency services"),
+    ("K704", "房地产租赁经营", "Real estate leasing"),
+    ("K7040", "房地产租赁经营", "Real estate leasing"),
+    ("K709", "其他房地产业", "Other real estate activities"),
+    ("K7090", "其他房地产业", "Other real estate activities"),
+]
+LEVEL_OF_LENGTH = {1: "section", 3: "division", 4: "group", 5: "class"}
+
+
 # Key industries of the plan (DOMAIN.md section 4), with the divisions usually grouped with them.
 KEY_GROUPS = {
     "steel": [31],
@@ -183,4 +201,59 @@ def load_industries() -> int:
         if f"{section}{division:02d}" not in existing
     ]
     Industry.objects.bulk_create(missing)
+    return len(missing) + _load_lower_levels(existing)
+
+
+def _load_lower_levels(existing: set[str]) -> int:
+    """Groups and classes, each under its parent (parents come first in the list)."""
+    missing = [
+        Industry(
+            code=code,
+            level=LEVEL_OF_LENGTH[len(code)],
+            parent_id=code[:-1] if len(code) == 5 else code[:3],
+            name=name,
+            name_en=name_en,
+            sector=sector_of_section(code[0]),
+            key=key_of_division(int(code[1:3])),
+        )
+        for code, name, name_en in GROUPS_AND_CLASSES
+        if code not in existing
+    ]
+    Industry.objects.bulk_create(missing)
     return len(missing)
+
+
+def size_rule_fields(row: SizeRow) -> dict:
+    """The SizeRule columns of a pure row."""
+    fields: dict = {
+        "scope": row.scope,
+        "industries": " ".join(row.industries),
+        "reviewer_decides": row.reviewer_decides,
+    }
+    for tier in ("large", "medium", "small"):
+        bounds = getattr(row, tier)
+        fields |= {
+            f"{tier}_employees": bounds.employees,
+            f"{tier}_revenue": bounds.revenue,
+            f"{tier}_assets": bounds.assets,
+        }
+    return fields
+
+
+@transaction.atomic
+def load_size_tables() -> int:
+    """Create the 2017 size table (DOMAIN.md section 3) if it is missing; returns rows created.
+
+    Later versions are added as data (admin), with their own valid-from date: no code changes.
+    """
+    table, created = SizeTable.objects.get_or_create(
+        version=TABLE_2017_VERSION,
+        defaults={"valid_from": TABLE_2017_VALID_FROM, "name": "统计上大中小微型企业划分办法（2017）"},
+    )
+    if not created:
+        return 0
+    SizeRule.objects.bulk_create(
+        SizeRule(table=table, position=n, name=name, **size_rule_fields(row))
+        for n, (name, row) in enumerate(TABLE_2017)
+    )
+    return 1 + len(TABLE_2017)

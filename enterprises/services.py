@@ -9,8 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from enterprises.access import may_review
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
-from enterprises.models import Enterprise, Industry, Membership
+from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
+from enterprises.models import Enterprise, Industry, Membership, Size, SizeSource
+from enterprises.sizes import AssetsRequired
 from parks.access import is_commission
 
 if TYPE_CHECKING:
@@ -22,10 +25,15 @@ EDITABLE_FIELDS = ("name", "industry", "district", "park", "employees", "revenue
 
 
 def valid_credit_code(raw: str, *, exclude_pk: int | None = None) -> str:
-    """The normalised code, or DomainError on `credit_code` saying what is wrong or that it is taken."""
+    """The normalised code, or DomainError on `credit_code` saying what is wrong or that it is taken.
+
+    Wrong also means: the code is valid but belongs to a body that is not an enterprise (an organ
+    of state, a social organisation, ...; entity_types.ADMITTED lists who may register).
+    """
     try:
         code = check_credit_code(raw)
-    except InvalidCreditCode as exc:
+        entity_of_credit_code(code)
+    except (InvalidCreditCode, RefusedEntity) as exc:
         raise DomainError(str(exc), field="credit_code") from None
     if Enterprise.objects.filter(credit_code=code).exclude(pk=exclude_pk).exists():
         raise DomainError(
@@ -33,6 +41,27 @@ def valid_credit_code(raw: str, *, exclude_pk: int | None = None) -> str:
             field="credit_code",
         )
     return code
+
+
+def check_industry_allowed(*, entity_type: str, industry: Industry) -> None:
+    """DomainError on `industry` for sections S and T, and for a rural collective outside agriculture."""
+    reason = industry_refusal(entity_type=entity_type, industry_code=industry.code, sector=industry.sector)
+    if reason:
+        raise DomainError(reason, field="industry")
+
+
+def derive_size(enterprise: Enterprise) -> None:
+    """The size from the table in force; DomainError on `total_assets` when the row needs them."""
+    try:
+        enterprise.derive_size()
+    except AssetsRequired:
+        raise DomainError(
+            _(
+                "The size of construction, real-estate development and leasing or business-service "
+                "companies is judged by their total assets: enter the total assets (10k CNY)."
+            ),
+            field="total_assets",
+        ) from None
 
 
 def _check_park_in_district(park: Park | None, district: District) -> None:
@@ -67,9 +96,12 @@ def register_enterprise(
     if not commission and Membership.objects.filter(user=by).exists():
         raise DomainError(_("You already act for an enterprise; one account acts for one enterprise."))
     code = valid_credit_code(credit_code)
+    entity_type = entity_of_credit_code(code).entity_type
+    check_industry_allowed(entity_type=entity_type, industry=industry)
     _check_park_in_district(park, district)
     enterprise = Enterprise(
         credit_code=code,
+        entity_type=entity_type,
         name=name.strip(),
         industry=industry,
         district=district,
@@ -78,7 +110,7 @@ def register_enterprise(
         revenue=revenue,
         total_assets=total_assets,
     )
-    enterprise.derive_size()
+    derive_size(enterprise)
     try:
         with transaction.atomic():
             enterprise.save()
@@ -94,7 +126,7 @@ def register_enterprise(
 
 @transaction.atomic
 def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Enterprise:
-    """Apply changes to the editable fields (and credit_code), re-deriving the size."""
+    """Apply changes to the editable fields (and credit_code), re-deriving entity type and size."""
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"credit_code"}
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -105,8 +137,11 @@ def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Ent
         }
     for field, value in changes.items():
         setattr(enterprise, field, value)
+    if "credit_code" in changes:
+        enterprise.derive_entity_type()
+    check_industry_allowed(entity_type=enterprise.entity_type, industry=enterprise.industry)
     _check_park_in_district(enterprise.park, enterprise.district)
-    enterprise.derive_size()
+    derive_size(enterprise)
     enterprise.save()
     return enterprise
 
@@ -117,3 +152,25 @@ def add_member(*, enterprise: Enterprise, user: AbstractBaseUser) -> Membership:
     if Membership.objects.filter(user=user).exists():
         raise DomainError(_("This user already acts for an enterprise."), field="username")
     return Membership.objects.create(user=user, enterprise=enterprise)
+
+
+@transaction.atomic
+def set_size_by_reviewer(*, by: AbstractBaseUser, enterprise: Enterprise, size: str) -> Enterprise:
+    """A reviewer (the commission or the park's manager) sets the size the table leaves to them.
+
+    Only where the size table says so (finance, J66-69, until its own rule is modelled); elsewhere
+    the size is derived and cannot be set by hand.
+    """
+    if not may_review(by, enterprise):
+        raise DomainError(_("Only the commission or the park's manager can set an enterprise's size."))
+    if size not in Size.values:
+        raise DomainError(_("Choose large, medium, small or micro."), field="size")
+    derive_size(enterprise)
+    if enterprise.size_source != SizeSource.REVIEWER:
+        raise DomainError(
+            _("This enterprise's size is derived from the size table; correct its figures instead."),
+            field="size",
+        )
+    enterprise.size = size
+    enterprise.save(update_fields=["size", "size_source", "size_version", "updated_at"])
+    return enterprise

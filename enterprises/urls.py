@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("enterprise/register/", views.enterprise_register, name="enterprise-register"),
     path("enterprise/edit/", views.enterprise_edit, name="enterprise-edit"),
+    path("enterprise/join/", views.enterprise_join, name="enterprise-join"),
 ]

@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.errors import DomainError
+from core.errors import DomainError, refusal_text
 from enterprises import services
 from enterprises.access import member_enterprise, member_enterprise_id
-from enterprises.forms import EnterpriseForm, SignUpForm
+from enterprises.forms import EnterpriseForm, JoinForm, SignUpForm
+from enterprises.joining import request_to_join
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,3 +100,22 @@ def enterprise_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request, "enterprises/register.html", {"form": form, "editing": True, "enterprise": enterprise}
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def enterprise_join(request: HttpRequest) -> HttpResponse:
+    """Ask to join a registered company; the status shows on the home page."""
+    form = JoinForm(request.POST)
+    if form.is_valid():
+        try:
+            request_to_join(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, refusal_text(exc))
+        else:
+            messages.success(
+                request, _("Your request was sent; the company's members or its reviewer will decide.")
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("home")

@@ -303,6 +303,9 @@ def load_demo_data() -> list[DemoAccount]:
                 park=parks.get(spec["park"]) if spec["park"] else None,
                 employees=spec["employees"],
                 revenue=spec["revenue"],
+                # Rows such as leasing and business services size by total assets (DOMAIN.md 3);
+                # demo assets are 1.5 x revenue, no random draw (the demo's sequence stays as it was).
+                total_assets=spec["revenue"] * Decimal("1.5"),
             )
             enterprise.derive_size()
             enterprise.save()

@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,9 +21,9 @@ from assessments.selectors import current_assessments
 from cloud.selectors import on_cloud_q, with_cloud_tier
 from core.api import StrictBooleanFilter
 from enterprises import services
-from enterprises.access import get_enterprise_for_user, is_member
+from enterprises.access import get_enterprise_for_user, is_member, may_review
 from enterprises.api import EnterpriseDetailsSerializer, EnterpriseFilter
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Size
 from parks.access import is_commission
 
 
@@ -55,6 +56,10 @@ class EnterpriseSerializer(EnterpriseDetailsSerializer):
         if not current:
             return None
         return CurrentAssessmentSerializer(current[0]).data
+
+
+class ReviewerSizeSerializer(serializers.Serializer):
+    size = serializers.ChoiceField(choices=Size.choices)
 
 
 class EnterpriseFiguresFilter(EnterpriseFilter):
@@ -116,4 +121,20 @@ class EnterpriseViewSet(
         serializer = self.get_serializer(enterprise, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.update_enterprise(enterprise=enterprise, changes=serializer.validated_data)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=ReviewerSizeSerializer, responses={200: EnterpriseSerializer})
+    @action(detail=True, methods=["post"], url_path="size")
+    def set_size(self, request: Request, pk: str | None = None) -> Response:
+        """A reviewer sets the size where the size table leaves it to them (finance, J66-69)."""
+        enterprise = self.get_object()
+        serializer = ReviewerSizeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not may_review(request.user, enterprise):
+            raise PermissionDenied(
+                _("Only the commission or the park's manager can set an enterprise's size.")
+            )
+        services.set_size_by_reviewer(
+            by=request.user, enterprise=enterprise, size=serializer.validated_data["size"]
+        )
         return Response(self.get_serializer(self.get_object()).data)

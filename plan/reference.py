@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from assessments.reference import load_questionnaires
-from enterprises.reference import load_industries
+from enterprises.reference import load_industries, load_size_tables
 from parks.models import Park
 from parks.reference import load_districts_and_parks
 from plan.models import Goal
@@ -32,7 +32,7 @@ def ensure_commission_group() -> int:
 @transaction.atomic
 def load_reference_data() -> int:
     """Load everything the product needs before the first user arrives; returns rows created."""
-    created = load_districts_and_parks() + load_industries()
+    created = load_districts_and_parks() + load_industries() + load_size_tables()
     created += ensure_commission_group()
     created += load_goals()
     created += load_questionnaires()

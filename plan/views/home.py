@@ -19,6 +19,8 @@ from assessments.rounds import round_members
 from cloud.models import CloudAdoption, PlatformUsage
 from cloud.selectors import cloud_tier
 from enterprises.access import member_enterprise, role_of
+from enterprises.forms import JoinForm
+from enterprises.joining import join_requests_visible_to
 from enterprises.models import Enterprise
 
 
@@ -96,7 +98,14 @@ def home(request: HttpRequest) -> HttpResponse:
         enterprise = member_enterprise(request.user)
         return render(request, "plan/home.html", enterprise_home_context(request, enterprise))
     if role == "user":
-        return render(request, "plan/home_no_company.html")
+        return render(
+            request,
+            "plan/home_no_company.html",
+            {
+                "join_form": JoinForm(),
+                "join_requests": list(join_requests_visible_to(request.user).filter(user=request.user)[:10]),
+            },
+        )
     if role in ("manager", "commission"):
         waiting = {
             "assessments": Assessment.objects.visible_to(request.user).filter(status="submitted").count(),
