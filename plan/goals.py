@@ -18,7 +18,14 @@ from cloud.models import Platform, PlatformUsage
 from cloud.selectors import key_industry_coverage, on_cloud_q
 from enterprises.models import Enterprise, KeyIndustry, Sector
 from plan.models import Goal, GoalSnapshot, GoalValue
-from plan.statistics import _current_assessments, _last_per_quarter, _round, local_today, quarter_of
+from plan.statistics import (
+    _current_assessments,
+    _last_per_quarter,
+    _round,
+    enterprises_as_of,
+    local_today,
+    quarter_of,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -59,7 +66,7 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
         entered = latest_entered_value(goal, as_of)
         return entered.value if entered is not None else None
     city = goal.scope_kind == Goal.ScopeKind.CITY
-    enterprises = goal_enterprises(goal)
+    enterprises = enterprises_as_of(goal_enterprises(goal), as_of)
     metric = goal.metric
     if metric == Goal.Metric.CLOUD_ENTERPRISES:
         return Decimal(enterprises.filter(on_cloud_q(as_of)).count())
@@ -76,7 +83,7 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
         return Decimal(_scoped_key_industry_coverage(enterprises, as_of))
     if metric == Goal.Metric.AGRI_INFORMATIZATION:
         mean = (
-            _current_assessments()
+            _current_assessments(as_of)
             .filter(enterprise__in=enterprises.filter(industry__sector=Sector.AGRICULTURE).values("pk"))
             .aggregate(mean=Avg("score"))["mean"]
         )

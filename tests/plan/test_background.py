@@ -267,7 +267,7 @@ def test_real_worker_a_verification_changes_the_next_statistics(worker, make_use
     today = local_today()
     assert _wait_for(
         lambda: GoalSnapshot.objects.filter(
-            goal__code="cloud-enterprises-2022-zhengding", date=today, value=1
+            goal__code="cloud-enterprises-2022", date=today, value=1
         ).exists()
     )
 
