@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from plan.models import Export, Goal, GoalSnapshot, StatsSnapshot
+from plan.models import Export, Goal, GoalSnapshot, GoalValue, ReferenceRate, StatsSnapshot
 
 
 class GoalSnapshotInline(admin.TabularInline):
@@ -15,6 +15,23 @@ class GoalSnapshotInline(admin.TabularInline):
     max_num = 0
 
 
+class GoalValueInline(admin.StackedInline):
+    """Values the commission enters: an official figure for a past date, an entered goal's value,
+    or a qualitative goal's comparison and judgement; the source is required."""
+
+    model = GoalValue
+    extra = 0
+    fields = ["date", "value", "source", "comparison", "judged_met", "entered_by", "entered_at"]
+    readonly_fields = ["entered_by", "entered_at"]
+    ordering = ["-date"]
+
+
+class ReferenceRateInline(admin.TabularInline):
+    model = ReferenceRate
+    extra = 0
+    fields = ["level", "label", "value", "year", "source"]
+
+
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
     list_display = [
@@ -24,7 +41,9 @@ class GoalAdmin(admin.ModelAdmin):
         "scope_kind",
         "scope_park",
         "scope_code",
+        "kind",
         "target",
+        "target_high",
         "deadline",
         "current_display",
         "status_display",
@@ -33,11 +52,21 @@ class GoalAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["scope_park"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "name_en", "metric", "target", "deadline"]}),
+        (
+            None,
+            {"fields": ["code", "name", "name_en", "metric", "kind", "target", "target_high", "deadline"]},
+        ),
         (_("Scope"), {"fields": ["scope_kind", "scope_park", "scope_code"]}),
     ]
-    inlines = [GoalSnapshotInline]
-    STATUS_LABELS = {"met": _("Met"), "missed": _("Missed"), "on_track": _("On track"), "behind": _("Behind")}
+    inlines = [GoalValueInline, ReferenceRateInline, GoalSnapshotInline]
+    STATUS_LABELS = {
+        "met": _("Met"),
+        "met_at_deadline": _("Met at the deadline"),
+        "missed": _("Missed"),
+        "on_track": _("On track"),
+        "behind": _("Behind"),
+        "no_data": _("No data"),
+    }
 
     def _progress(self, goal: Goal) -> dict:
         # Computed once per row (kept on the row's object): one or two queries per goal shown.
@@ -54,6 +83,15 @@ class GoalAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status_display(self, goal: Goal) -> str:
         return self.STATUS_LABELS[self._progress(goal)["status"]]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for value in formset.save(commit=False):
+            if isinstance(value, GoalValue):
+                value.entered_by = request.user
+            value.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

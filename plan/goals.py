@@ -7,17 +7,25 @@ history keeps each quarter's last one, and the projection draws a straight line 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cloud.models import Platform, PlatformUsage
 from cloud.selectors import key_industry_coverage, on_cloud_q
 from enterprises.models import Enterprise, KeyIndustry, Sector
-from plan.models import Goal, GoalSnapshot
-from plan.statistics import _current_assessments, _last_per_quarter, _round, local_today, quarter_of
+from plan.models import Goal, GoalSnapshot, GoalValue
+from plan.statistics import (
+    _current_assessments,
+    _last_per_quarter,
+    _round,
+    enterprises_as_of,
+    local_today,
+    quarter_of,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -48,11 +56,17 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
       by a verified enterprise of it (city: `cloud.selectors.key_industry_coverage`; in a
       narrower scope, only usages by enterprises of the scope count);
     - agri_informatization: mean total score of the current assessments of the scope's
-      agricultural enterprises (null when none).
+      agricultural enterprises (null when none);
+    - an entered goal (5G, and until their county figures are recorded, IoT in the agricultural
+      parks and rural e-commerce): the latest value the commission entered on or before `as_of`;
+      a qualitative goal has no number (None).
     """
     as_of = as_of or local_today()
+    if goal.kind != Goal.Kind.COMPUTED:
+        entered = latest_entered_value(goal, as_of)
+        return entered.value if entered is not None else None
     city = goal.scope_kind == Goal.ScopeKind.CITY
-    enterprises = goal_enterprises(goal)
+    enterprises = enterprises_as_of(goal_enterprises(goal), as_of)
     metric = goal.metric
     if metric == Goal.Metric.CLOUD_ENTERPRISES:
         return Decimal(enterprises.filter(on_cloud_q(as_of)).count())
@@ -69,12 +83,73 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
         return Decimal(_scoped_key_industry_coverage(enterprises, as_of))
     if metric == Goal.Metric.AGRI_INFORMATIZATION:
         mean = (
-            _current_assessments()
+            _current_assessments(as_of)
             .filter(enterprise__in=enterprises.filter(industry__sector=Sector.AGRICULTURE).values("pk"))
             .aggregate(mean=Avg("score"))["mean"]
         )
         return _round(mean)
+    if metric in ENTERED_METRICS:
+        entered = latest_entered_value(goal, as_of)
+        return entered.value if entered is not None else None
     raise ValueError(f"unknown goal metric {metric!r}")
+
+
+GOAL_STATUSES = ("met", "met_at_deadline", "missed", "on_track", "behind", "no_data")
+
+# Metrics the records of this product cannot compute yet: their values are entered.
+ENTERED_METRICS = {
+    Goal.Metric.AGRI_PARKS_IOT,
+    Goal.Metric.RURAL_ECOMMERCE_VILLAGES,
+    Goal.Metric.KEY_PLACES_5G,
+    Goal.Metric.CLOUD_LEADING,
+}
+# A record counts as a goal's value on a date when it is at most this old then (one quarter):
+# a 2020 figure does not say what 2022 looked like.
+VALUE_WINDOW_DAYS = 92
+
+
+def latest_entered_value(
+    goal: Goal, as_of: date, *, values: Iterable[GoalValue] | None = None
+) -> GoalValue | None:
+    """The commission's latest entered value of `goal` on or before `as_of` (any age), or None."""
+    if values is None:
+        return goal.entered_values.filter(date__lte=as_of).order_by("-date").first()
+    candidates = [value for value in values if value.date <= as_of]
+    return max(candidates, key=lambda value: value.date, default=None)
+
+
+def value_at(
+    goal: Goal,
+    day: date,
+    *,
+    snapshots: Iterable[GoalSnapshot],
+    values: Iterable[GoalValue],
+) -> dict | None:
+    """The goal's value on `day` (PRODUCT.md): the latest record at most a quarter old then, either
+    a value the commission entered (with its source; preferred on the same date) or, for a
+    computed goal, the product's own daily snapshot. `{"value", "date", "source", "judged_met"}`
+    or None when nothing covers `day`.
+    """
+    oldest = day - timedelta(days=VALUE_WINDOW_DAYS)
+    entered = [v for v in values if oldest <= v.date <= day]
+    recorded = [s for s in snapshots if oldest <= s.date <= day] if goal.kind == Goal.Kind.COMPUTED else []
+    best_entered = max(entered, key=lambda v: v.date, default=None)
+    best_recorded = max(recorded, key=lambda s: s.date, default=None)
+    if best_recorded is not None and (best_entered is None or best_recorded.date > best_entered.date):
+        return {
+            "value": best_recorded.value,
+            "date": best_recorded.date,
+            "source": _("Recorded by this product on %(date)s") % {"date": best_recorded.date.isoformat()},
+            "judged_met": None,
+        }
+    if best_entered is not None:
+        return {
+            "value": best_entered.value,
+            "date": best_entered.date,
+            "source": best_entered.source,
+            "judged_met": best_entered.judged_met,
+        }
+    return None
 
 
 def _scoped_key_industry_coverage(enterprises: QuerySet[Enterprise], as_of: date) -> int:
@@ -148,17 +223,38 @@ def goal_projection(
 
 
 def goal_status(
-    *, current: Decimal | None, target: Decimal, deadline: date, projection: Decimal | None, today: date
+    *,
+    goal: Goal,
+    value_now: Decimal | None,
+    at_deadline: dict | None,
+    judgement_now: bool | None,
+    projection: Decimal | None,
+    today: date,
 ) -> str:
-    """PRODUCT.md: `met` when current >= target; `missed` when the deadline has passed unmet;
-    otherwise `on_track` when the linear projection reaches the target by the deadline, else
-    `behind` (also when there is too little history to project).
+    """PRODUCT.md. After the deadline the value at the deadline decides: `met_at_deadline` when it
+    reaches the target (the lower end of a range), else `missed`; `no_data` when nothing covers
+    the deadline (never "missed" for lack of data). Until the deadline: `met` when today's value
+    reaches the target, `on_track` when the linear projection does by the deadline, else `behind`;
+    `no_data` when nothing has been recorded. A qualitative goal follows the commission's
+    judgement the same way (met / behind until the deadline).
     """
-    if current is not None and current >= target:
+    if today > goal.deadline:
+        if at_deadline is None:
+            return "no_data"
+        if goal.kind == Goal.Kind.QUALITATIVE:
+            reached = at_deadline["judged_met"]
+            return "no_data" if reached is None else ("met_at_deadline" if reached else "missed")
+        value = at_deadline["value"]
+        if value is None:
+            return "no_data"
+        return "met_at_deadline" if value >= goal.target else "missed"
+    if goal.kind == Goal.Kind.QUALITATIVE:
+        return "no_data" if judgement_now is None else ("met" if judgement_now else "behind")
+    if value_now is None:
+        return "no_data"
+    if value_now >= goal.target:
         return "met"
-    if today > deadline:
-        return "missed"
-    if projection is not None and projection >= target:
+    if projection is not None and projection >= goal.target:
         return "on_track"
     return "behind"
 
@@ -167,7 +263,11 @@ def goals_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Goal]:
     """Goals `user` may see: all for the commission; city goals and their parks' goals for a manager."""
     from parks.access import is_commission
 
-    goals = Goal.objects.select_related("scope_park").order_by("deadline", "code")
+    goals = (
+        Goal.objects.select_related("scope_park")
+        .prefetch_related("reference_rates")
+        .order_by("deadline", "code")
+    )
     if is_commission(user):
         return goals
     return goals.filter(
@@ -176,38 +276,69 @@ def goals_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Goal]:
 
 
 def goals_progress(goals: Iterable[Goal], *, today: date | None = None) -> list[dict]:
-    """Each goal with its current value, progress (% of target), status, projection and history.
+    """Each goal with its value now and at its deadline (with the source), progress (% of the
+    target), status, projection and quarterly history.
 
-    One query for all snapshots plus one or two per goal (the number of goals, not the data).
+    Two queries for all snapshots and entered values, plus one or two per computed goal (the
+    number of goals, not the data).
     """
     today = today or local_today()
     goals = list(goals)
     snapshots: dict[int, list[GoalSnapshot]] = {goal.pk: [] for goal in goals}
     for snap in GoalSnapshot.objects.filter(goal__in=[g.pk for g in goals], date__lte=today).order_by("date"):
         snapshots[snap.goal_id].append(snap)
+    entered: dict[int, list[GoalValue]] = {goal.pk: [] for goal in goals}
+    for value in GoalValue.objects.filter(goal__in=[g.pk for g in goals], date__lte=today).order_by("date"):
+        entered[value.goal_id].append(value)
     result = []
     for goal in goals:
-        current = goal_current(goal, as_of=today)
+        latest = latest_entered_value(goal, today, values=entered[goal.pk])
+        if goal.kind == Goal.Kind.COMPUTED:
+            value_now = goal_current(goal, as_of=today)
+        else:
+            value_now = latest.value if latest is not None else None
         history = goal_history(goal, today=today, snapshots=snapshots[goal.pk])
-        projection = goal_projection(history, current=current, deadline=goal.deadline, today=today)
+        projection = (
+            goal_projection(history, current=value_now, deadline=goal.deadline, today=today)
+            if goal.kind == Goal.Kind.COMPUTED
+            else None
+        )
+        at_deadline = (
+            value_at(goal, goal.deadline, snapshots=snapshots[goal.pk], values=entered[goal.pk])
+            if goal.deadline <= today
+            else None
+        )
         progress = None
-        if current is not None and goal.target:
-            progress = (current * 100 / goal.target).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if value_now is not None and goal.target:
+            progress = (value_now * 100 / goal.target).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         result.append(
             {
                 "code": goal.code,
                 "name": goal.name,
                 "name_en": goal.name_en,
                 "metric": goal.metric,
+                "kind": goal.kind,
                 "scope": goal.scope,
                 "target": goal.target,
+                "target_low": goal.target,
+                "target_high": goal.target_high,
                 "deadline": goal.deadline,
-                "current": current,
+                "current": value_now,
+                "value_now": value_now,
+                "value_at_deadline": at_deadline["value"] if at_deadline else None,
+                "value_at_deadline_date": at_deadline["date"] if at_deadline else None,
+                "value_at_deadline_source": str(at_deadline["source"]) if at_deadline else None,
+                "comparison": latest.comparison if latest is not None else "",
+                "references": [
+                    {"level": r.level, "label": r.label, "value": r.value, "year": r.year, "source": r.source}
+                    for r in goal.reference_rates.all()
+                ],
                 "progress": progress,
                 "status": goal_status(
-                    current=current,
-                    target=goal.target,
-                    deadline=goal.deadline,
+                    goal=goal,
+                    value_now=value_now,
+                    at_deadline=at_deadline,
+                    judgement_now=latest.judged_met if latest is not None else None,
                     projection=projection,
                     today=today,
                 ),

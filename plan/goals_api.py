@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plan.cache import cached_statistics
-from plan.goals import goals_for, goals_progress
+from plan.goals import GOAL_STATUSES, goals_for, goals_progress
 from plan.models import Goal
 from plan.statistics import local_today
 from plan.stats_api import ERRORS, STATS_PERMISSIONS, scope_key
@@ -27,11 +27,45 @@ class GoalSerializer(serializers.Serializer):
     scope = serializers.DictField(
         help_text=_('{"kind": "city"} or {"kind": "park"|"zone"|"sector"|"key_industry", <kind>: code}')
     )
-    target = serializers.FloatField()
+    kind = serializers.ChoiceField(
+        choices=Goal.Kind.choices,
+        help_text=_("computed from records, entered by the commission (with source), or qualitative."),
+    )
+    target = serializers.FloatField(allow_null=True, help_text=_("The target, or the lower end of a range."))
+    target_low = serializers.FloatField(
+        allow_null=True, help_text=_("The target, or the lower end of a range.")
+    )
+    target_high = serializers.FloatField(
+        allow_null=True, help_text=_("The upper end of a range; null otherwise.")
+    )
     deadline = serializers.DateField()
-    current = serializers.FloatField(allow_null=True)
-    progress = serializers.FloatField(allow_null=True, help_text=_("current / target x 100 (per cent)."))
-    status = serializers.ChoiceField(choices=["met", "missed", "on_track", "behind"])
+    current = serializers.FloatField(allow_null=True, help_text=_("The same as value_now."))
+    value_now = serializers.FloatField(allow_null=True)
+    value_at_deadline = serializers.FloatField(
+        allow_null=True, help_text=_("Null before the deadline, or when no record covers it.")
+    )
+    value_at_deadline_date = serializers.DateField(allow_null=True)
+    value_at_deadline_source = serializers.CharField(
+        allow_null=True, help_text=_("The entered value's source, or the product's record it comes from.")
+    )
+    comparison = serializers.CharField(
+        allow_blank=True, help_text=_("A qualitative goal: the commission's comparison in words.")
+    )
+    references = inline_serializer(
+        "GoalReferenceRate",
+        {
+            "level": serializers.ChoiceField(choices=["national", "provincial", "other"]),
+            "label": serializers.CharField(allow_blank=True),
+            "value": serializers.FloatField(),
+            "year": serializers.IntegerField(),
+            "source": serializers.CharField(),
+        },
+        many=True,
+    )
+    progress = serializers.FloatField(
+        allow_null=True, help_text=_("value_now / target x 100 (per cent); null without a value or target.")
+    )
+    status = serializers.ChoiceField(choices=GOAL_STATUSES)
     projection = serializers.FloatField(
         allow_null=True,
         help_text=_(

@@ -18,6 +18,18 @@ class Goal(models.Model):
         INFLUENTIAL_PLATFORMS = "influential_platforms", _("Nationally influential platforms")
         KEY_INDUSTRY_COVERAGE = "key_industry_coverage", _("Key industries served by a platform")
         AGRI_INFORMATIZATION = "agri_informatization", _("Agricultural informatization")
+        AGRI_PARKS_IOT = "agri_parks_iot", _("Modern-agriculture demonstration parks using IoT (%)")
+        RURAL_ECOMMERCE_VILLAGES = (
+            "rural_ecommerce_villages",
+            _("Administrative villages covered by rural e-commerce (%)"),
+        )
+        KEY_PLACES_5G = "5g_key_places", _("Important functional zones and places covered by 5G (%)")
+        CLOUD_LEADING = "cloud_leading", _("Cloud adoption leading nationally")
+
+    class Kind(models.TextChoices):
+        COMPUTED = "computed", _("Computed from records")
+        ENTERED = "entered", _("Entered by the commission")
+        QUALITATIVE = "qualitative", _("Qualitative (a comparison the commission writes)")
 
     class ScopeKind(models.TextChoices):
         CITY = "city", _("City")
@@ -45,7 +57,34 @@ class Goal(models.Model):
         blank=True,
         help_text=_("For a zone, sector or key-industry scope: its code (e.g. core, agriculture, steel)."),
     )
-    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    kind = models.CharField(
+        _("kind of value"),
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.COMPUTED,
+        help_text=_(
+            "Computed: counted from the records. Entered: the commission enters each value with its "
+            "source and date. Qualitative: the commission writes a comparison and judges it."
+        ),
+    )
+    target = models.DecimalField(
+        _("target (lower end)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The target, or the lower end of a range (met at the lower end); empty for a qualitative goal."
+        ),
+    )
+    target_high = models.DecimalField(
+        _("upper end of the range"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Only for a range such as 1-2; empty for a single target."),
+    )
     deadline = models.DateField(_("deadline"))
 
     class Meta:
@@ -66,7 +105,17 @@ class Goal(models.Model):
                 violation_error_message=_(
                     "A park scope needs a park; a zone, sector or key-industry scope needs its code; a city scope neither."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="qualitative") | models.Q(target__isnull=False),
+                name="goal_target_unless_qualitative",
+                violation_error_message=_("A computed or entered goal needs a target."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_high__isnull=True) | models.Q(target_high__gte=models.F("target")),
+                name="goal_range_ordered",
+                violation_error_message=_("The upper end of the range must not be below its lower end."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,6 +142,78 @@ class Goal(models.Model):
         if self.scope_kind == self.ScopeKind.PARK:
             return {"kind": "park", "park": self.scope_park.code if self.scope_park else None}
         return {"kind": self.scope_kind, self.scope_kind: self.scope_code}
+
+
+class GoalValue(models.Model):
+    """A value of a goal on a date that the commission entered with its source (an official
+    report, a bureau's figure): entered goals have only these, computed goals use one where no
+    record of the product covers the date (e.g. the 2022 official figure), qualitative goals hold
+    the commission's written comparison and judgement."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="entered_values", verbose_name=_("goal")
+    )
+    date = models.DateField(_("date"), help_text=_("The date the value describes (e.g. the deadline)."))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    comparison = models.TextField(
+        _("comparison"),
+        blank=True,
+        help_text=_("For a qualitative goal: the comparison the judgement rests on, in words."),
+    )
+    judged_met = models.BooleanField(
+        _("judged met"),
+        null=True,
+        blank=True,
+        help_text=_("For a qualitative goal: the commission's judgement."),
+    )
+    source = models.CharField(
+        _("source"), max_length=300, help_text=_("Where the value comes from: document, bureau, date.")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        ordering = ["goal", "-date"]
+        verbose_name = _("entered goal value")
+        verbose_name_plural = _("entered goal values")
+        constraints = [models.UniqueConstraint(fields=["goal", "date"], name="goal_value_one_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.goal} {self.date}: {self.value if self.value is not None else self.judged_met}"
+
+
+class ReferenceRate(models.Model):
+    """A reference figure a qualitative goal is compared with (e.g. the national or provincial
+    share of enterprises on the cloud), entered with its source and year."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial (Hebei)")
+        OTHER = "other", _("Other city or region")
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="reference_rates", verbose_name=_("goal")
+    )
+    level = models.CharField(_("compared with"), max_length=12, choices=Level.choices)
+    label = models.CharField(_("label"), max_length=100, blank=True, help_text=_("E.g. the region's name."))
+    value = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        ordering = ["goal", "level", "-year"]
+        verbose_name = _("reference rate")
+        verbose_name_plural = _("reference rates")
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.year}: {self.value}%"
 
 
 class GoalSnapshot(models.Model):

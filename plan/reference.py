@@ -12,7 +12,6 @@ from django.db import transaction
 
 from assessments.reference import load_questionnaires
 from enterprises.reference import load_industries, load_size_tables
-from parks.models import Park
 from parks.reference import load_districts_and_parks
 from plan.models import Goal
 
@@ -39,86 +38,50 @@ def load_reference_data() -> int:
     return created
 
 
-# The plan's goals (PRODUCT.md "Goals seeded from the plan"); editable in the admin afterwards.
-# code, metric, target, deadline, name, English name
+# The plan's goals (DOMAIN.md 1, PRODUCT.md "Goals seeded from the plan"); editable in the admin
+# afterwards. The plan sets no split per park, county or sector: the commission enters any.
+# code, metric, kind, target (lower end), upper end, deadline, name, English name
 CITY_GOALS = [
-    (
-        "cloud-enterprises-2022",
-        "cloud_enterprises",
-        1000,
-        "2022-12-31",
-        "千家企业上云",
-        "1,000 enterprises on cloud",
-    ),
-    (
-        "influential-platforms-2025",
-        "influential_platforms",
-        2,
-        "2025-12-31",
-        "具有全国影响力的工业互联网平台",
-        "Nationally influential industrial-internet platforms",
-    ),
-    (
-        "key-industry-coverage-2022",
-        "key_industry_coverage",
-        5,
-        "2022-12-31",
-        "工业互联网平台覆盖重点行业",
-        "Industrial-internet platforms serving the key industries",
-    ),
-    (
-        "agri-informatization-2022",
-        "agri_informatization",
-        62,
-        "2022-12-31",
-        "农业信息化综合水平达到62%",
-        "Agricultural informatization at 62 %",
-    ),
-]
-# The city's 1,000 split among the demonstration parks. The plan gives no split: this one (by
-# the parks' relative size, 40/30/30 %) is a starting point that the commission edits in the admin.
-PARK_CLOUD_SHARES = [("zhengding", 400), ("luquan", 300), ("gaoxin", 300)]
+    ("cloud-enterprises-2022", "cloud_enterprises", "computed", 1000, None, "2022-12-31",
+     "千家企业上云", "1,000 enterprises on cloud"),
+    ("key-industry-coverage-2022", "key_industry_coverage", "computed", 5, None, "2022-12-31",
+     "工业互联网生态体系覆盖重点行业", "Industrial-internet platforms serving every key industry"),
+    ("influential-platforms-2025", "influential_platforms", "computed", 1, 2, "2025-12-31",
+     "建成1-2个国内具有较强影响力的工业互联网平台", "1-2 nationally influential industrial-internet platforms"),
+    ("cloud-leading-2025", "cloud_leading", "qualitative", None, None, "2025-12-31",
+     "企业上云国内领先", "Cloud adoption leading nationally"),
+    ("agri-informatization-2022", "agri_informatization", "computed", 62, None, "2022-12-31",
+     "农业信息化综合水平达到62%", "Agricultural informatization at 62 %"),
+    ("agri-parks-iot-2022", "agri_parks_iot", "entered", 100, None, "2022-12-31",
+     "现代农业示范园区基本实现物联网应用", "IoT in the modern-agriculture demonstration parks"),
+    ("rural-ecommerce-villages-2025", "rural_ecommerce_villages", "entered", 100, None, "2025-12-31",
+     "农村电商覆盖所有行政村", "Rural e-commerce in every administrative village"),
+    ("5g-key-places-2022", "5g_key_places", "entered", 100, None, "2022-12-31",
+     "5G覆盖重要功能区、重要场所", "5G in the important functional zones and places"),
+]  # fmt: skip
 
 
 @transaction.atomic
 def load_goals() -> int:
-    """Create the plan's goals that are missing (four city goals, the park shares of the 1,000).
+    """Create the plan's goals that are missing; goals that exist, edited or not, stay as they are.
 
-    Goals that exist, edited or not, stay as they are; returns how many were created.
+    Returns how many were created.
     """
     have = set(Goal.objects.values_list("code", flat=True))
     goals = [
         Goal(
             code=code,
             metric=metric,
+            kind=kind,
             scope_kind="city",
             target=target,
+            target_high=target_high,
             deadline=date.fromisoformat(deadline),
             name=name,
             name_en=name_en,
         )
-        for code, metric, target, deadline, name, name_en in CITY_GOALS
+        for code, metric, kind, target, target_high, deadline, name, name_en in CITY_GOALS
         if code not in have
     ]
-    parks = {
-        park.code: park for park in Park.objects.filter(code__in=[code for code, _n in PARK_CLOUD_SHARES])
-    }
-    for park_code, target in PARK_CLOUD_SHARES:
-        code = f"cloud-enterprises-2022-{park_code}"
-        park = parks.get(park_code)
-        if code in have or park is None:
-            continue
-        goals.append(
-            Goal(
-                code=code,
-                metric="cloud_enterprises",
-                scope_kind="park",
-                scope_park=park,
-                target=target,
-                deadline=date(2022, 12, 31),
-                name=f"{park.name}企业上云",
-                name_en=f"{park.name_en}: enterprises on cloud",
-            )
-        )
     Goal.objects.bulk_create(goals)
     return len(goals)

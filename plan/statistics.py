@@ -10,8 +10,12 @@ Every table is computed by a fixed number of GROUP BY queries whatever the data 
 
 A "current assessment" is the enterprise's latest accepted assessment by submission time; the
 assessments app maintains it as `is_current` (see `assessments.selectors.current_assessments`).
-`as_of` applies to `on_cloud` (a verified contract in force on that date), the only figure the
-definition dates; the others are today's state. The quarterly trend reads the daily snapshots
+A figure as of a past date counts what was true then (issue "goals"): the enterprises registered
+by the end of that day, each one's assessment current then (the latest by submission time among
+those accepted by then), the assessments submitted by then and not yet reviewed then, the cloud
+contracts in force then and the platform usages in use since then. Verification dates of cloud
+and platform records are not yet taken into account (a record verified later counts from its
+contract's start). The quarterly trend reads the daily snapshots
 (`plan.services.record_snapshots`). Open (anonymous) figures: `plan.open_statistics`; goals:
 `plan.goals`.
 """
@@ -20,14 +24,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from assessments.models import Assessment, DimensionScore
+from assessments.models import Assessment, DimensionScore, Review
 from cloud.selectors import on_cloud_q, on_platform_q
 from enterprises.models import Enterprise, Sector
 from parks.models import Park, Zone
@@ -123,10 +127,54 @@ def scoped_enterprises(
 # --- the figures --------------------------------------------------------------------------------
 
 
-def _current_assessments() -> QuerySet[Assessment]:
-    """The assessments the statistics count: each enterprise's current (latest accepted) one."""
-    # `is_current` alone is the contract; the status guard keeps a stale flag from counting.
-    return Assessment.objects.filter(is_current=True, status=ACCEPTED)
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` in the project's time zone (records before it existed then)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def is_past(as_of: date | None) -> bool:
+    return as_of is not None and as_of < local_today()
+
+
+def _current_assessments(as_of: date | None = None) -> QuerySet[Assessment]:
+    """The assessments the statistics count: each enterprise's current (latest accepted) one, today
+    or, for a past `as_of`, as it was at the end of that day."""
+    if not is_past(as_of):
+        # `is_current` alone is the contract; the status guard keeps a stale flag from counting.
+        return Assessment.objects.filter(is_current=True, status=ACCEPTED)
+    end = end_of_day(as_of)
+    accepts = Review.objects.filter(assessment=OuterRef("pk"), decision=Review.Decision.ACCEPT)
+    # Accepted by then; an assessment accepted without a review record (made in bulk, not through
+    # the review service) counts from its submission.
+    accepted_then = Assessment.objects.filter(status=ACCEPTED).filter(
+        Exists(accepts.filter(at__lt=end)) | (~Exists(accepts) & Q(submitted_at__lt=end))
+    )
+    later = accepted_then.filter(enterprise=OuterRef("enterprise")).filter(
+        Q(submitted_at__gt=OuterRef("submitted_at"))
+        | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
+    )
+    return accepted_then.exclude(Exists(later))
+
+
+def _pending_assessments(as_of: date | None = None) -> QuerySet[Assessment]:
+    """Assessments waiting for review: today's `submitted` ones, or for a past `as_of` those whose
+    (latest) submission came before the end of that day and had no review by then."""
+    if not is_past(as_of):
+        return Assessment.objects.filter(status=SUBMITTED)
+    end = end_of_day(as_of)
+    reviews = Review.objects.filter(assessment=OuterRef("pk"), at__gte=OuterRef("submitted_at"))
+    # Waiting then: submitted by then, no review by then, and either still waiting or reviewed
+    # later (an assessment accepted without a review record was never waiting).
+    return (
+        Assessment.objects.filter(submitted_at__lt=end)
+        .exclude(Exists(reviews.filter(at__lt=end)))
+        .filter(Q(status=SUBMITTED) | Exists(reviews.filter(at__gte=end)))
+    )
+
+
+def enterprises_as_of(enterprises: QuerySet[Enterprise], as_of: date | None) -> QuerySet[Enterprise]:
+    """`enterprises` as they were registered at the end of a past `as_of` (all of them for today)."""
+    return enterprises.filter(created_at__lt=end_of_day(as_of)) if is_past(as_of) else enterprises
 
 
 def _grouped(queryset: QuerySet, field: str | None, aggregates: dict) -> dict[Any, dict]:
@@ -163,9 +211,12 @@ def figures_by(
     `by` is None, and for enterprises outside any park when grouping by park). Exactly four
     queries whatever the size of `enterprises`.
     """
+    past = is_past(as_of)
     as_of = as_of or local_today()
     field = GROUPINGS[by] if by else None
+    enterprises = enterprises_as_of(enterprises, as_of)
     in_scope = enterprises.order_by().values("pk")
+    current_assessments = _current_assessments(as_of)
 
     base = _grouped(
         enterprises,
@@ -173,13 +224,13 @@ def figures_by(
         {
             "enterprises": Count("pk"),
             "on_cloud": Count("pk", filter=on_cloud_q(as_of)),
-            "on_platform": Count("pk", filter=on_platform_q()),
+            "on_platform": Count("pk", filter=on_platform_q(as_of if past else None)),
         },
     )
     agricultural = Q(enterprise__industry__sector=Sector.AGRICULTURE)
     current_field = f"enterprise__{field}" if field else None
     current = _grouped(
-        _current_assessments().filter(enterprise__in=in_scope),
+        current_assessments.filter(enterprise__in=in_scope),
         current_field,
         {
             "assessed": Count("pk"),
@@ -191,16 +242,14 @@ def figures_by(
     )
     dimension_rows = (
         DimensionScore.objects.filter(
-            assessment__is_current=True,
-            assessment__status=ACCEPTED,
-            assessment__enterprise__in=in_scope,
+            assessment__in=current_assessments.filter(enterprise__in=in_scope).values("pk"),
         )
         .order_by()
         .values(*([f"assessment__enterprise__{field}"] if field else []), "dimension")
         .annotate(mean=Avg("score"), n=Count("pk"))
     )
     pending = _grouped(
-        Assessment.objects.filter(status=SUBMITTED, enterprise__in=in_scope),
+        _pending_assessments(as_of).filter(enterprise__in=in_scope),
         current_field,
         {"pending_review": Count("pk")},
     )

@@ -23,7 +23,9 @@ from plan.models import Goal
 
 GOAL_STATUS_LABELS = {
     "met": gettext_lazy("Met"),
+    "met_at_deadline": gettext_lazy("Met at the deadline"),
     "missed": gettext_lazy("Missed"),
+    "no_data": gettext_lazy("No data"),
     "on_track": gettext_lazy("On track"),
     "behind": gettext_lazy("Behind"),
 }
@@ -126,6 +128,7 @@ def goal_cards(goals: list[dict]) -> list[dict]:
         )
         goal["status_label"] = GOAL_STATUS_LABELS.get(goal["status"], goal["status"])
         goal["bar"] = min(max(float(goal["progress"] or 0), 0.0), 100.0)
+        goal["deadline_passed"] = goal["deadline"] < statistics.local_today()
         goal["is_agri"] = goal["metric"] == Goal.Metric.AGRI_INFORMATIZATION
         history = goal.get("history") or []
         goal["chart"] = (
@@ -134,7 +137,7 @@ def goal_cards(goals: list[dict]) -> list[dict]:
                 [charts.Series(name=goal["title"], values=[point["value"] for point in history])],
                 max_value=None,
                 target=goal["target"],
-                target_label=_("Target %(t)s") % {"t": goal["target"]},
+                target_label=_("Target %(t)s") % {"t": goal["target"]} if goal["target"] is not None else "",
                 width=360,
                 height=170,
                 label=goal["title"],

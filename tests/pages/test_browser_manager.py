@@ -179,7 +179,17 @@ def test_manager_and_dashboard_pages_without_javascript_errors(
     from plan.models import Goal, GoalSnapshot, StatsSnapshot
 
     today = timezone.localdate()
-    goal = Goal.objects.get(code="cloud-enterprises-2022-zhengding")
+    from parks.models import Park
+
+    goal = Goal.objects.create(  # a sub-target the commission set (the plan sets none)
+        code="cloud-zhengding",
+        name="正定园区企业上云",
+        metric="cloud_enterprises",
+        scope_kind="park",
+        scope_park=Park.objects.get(code="zhengding"),
+        target=400,
+        deadline=today + timedelta(days=365),
+    )
     for n, days in enumerate((365, 270, 180, 90)):
         day = today - timedelta(days=days)
         figures = {"enterprises": 3 + n, "assessed": 1 + n, "mean_score": 48 + 3 * n, "on_cloud": n}

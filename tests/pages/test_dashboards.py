@@ -24,7 +24,7 @@ Key industries: equipment 2 enterprises, mean (70 + 90) / 2 = 80.00; steel 1 / 5
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, DimensionScore, Questionnaire
 from cloud.models import CloudAdoption, Platform, PlatformUsage
+from parks.models import Park
 from tests.conftest import make_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +222,17 @@ def test_open_statistics_are_for_everyone(personas):
 
 
 def test_park_dashboard_shows_the_hand_computed_figures(manager, dataset):
+    from plan.models import Goal
+
+    Goal.objects.create(  # a sub-target the commission set (the plan sets none)
+        code="cloud-zhengding-2027",
+        name="正定园区企业上云",
+        metric="cloud_enterprises",
+        scope_kind="park",
+        scope_park=Park.objects.get(code="zhengding"),
+        target=400,
+        deadline=date(2099, 12, 31),
+    )
     response = client_as(manager).get("/manage/dashboard/zhengding/")
     html = response.content.decode()
     assert figure(html, "enterprises") == "4"
@@ -249,11 +261,11 @@ def test_park_dashboard_shows_the_hand_computed_figures(manager, dataset):
     ]
     steel_row = next(cells for cells in [table_row(html, "industry", "C31 黑色金属冶炼和压延加工业")])
     assert steel_row[0:4] == ["1", "1", "0", "50.00"] and steel_row[-2:] == ["1", "1"]
-    # The park's cloud goal (seeded: 400 by 2022-12-31): 1 of 400, deadline passed -> missed.
-    goal = html.split('id="goal-cloud-enterprises-2022-zhengding"', 1)[1].split("</article>", 1)[0]
+    # The park's cloud goal: 1 of 400, no history to project from -> behind.
+    goal = html.split('id="goal-cloud-zhengding-2027"', 1)[1].split("</article>", 1)[0]
     assert 'data-figure="current">1<' in goal
     assert 'data-figure="target">400<' in goal
-    assert 'data-status="missed"' in goal and "未按期完成" in goal
+    assert 'data-status="behind"' in goal
     # Nothing of the other park, nor of enterprises outside parks.
     assert "90.00" not in html
 
@@ -303,9 +315,10 @@ def test_city_dashboard_figures_for_the_commission(commission, dataset):
     assert table_row(html, "park", "不在园区内")[:4] == ["1", "1", "0", "30.00"]
     assert table_row(html, "district", "长安区")[:4] == ["1", "1", "0", "30.00"]
     assert table_row(html, "sector", "农业")[:3] == ["1", "0", "1"]
-    # Goals: the city's 1,000 on cloud, 1 so far, deadline passed.
+    # Goals: the city's 1,000 on cloud, 1 so far; the 2022 deadline lies before any record.
     goal = html.split('id="goal-cloud-enterprises-2022"', 1)[1].split("</article>", 1)[0]
-    assert 'data-figure="current">1<' in goal and 'data-status="missed"' in goal
+    assert 'data-figure="current">1<' in goal and 'data-status="no_data"' in goal and "暂无数据" in goal
+    assert 'data-figure="value-at-deadline">—<' in goal and "管理后台录入" in goal
     assert "农业信息化" in html and "农业问卷" in html  # the agri figure says how it is measured
     assert "/admin/" in html and "/api/v1/exports/stats-by-zone.xlsx" in html
 

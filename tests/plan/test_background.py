@@ -16,6 +16,7 @@ from django.test import override_settings
 from config.celery import app as celery_app
 from core.models import OutboxMessage
 from core.outbox import enqueue, flush_outbox_now, publish
+from parks.models import Park
 from plan.cache import invalidate_statistics
 from plan.models import Goal, GoalSnapshot, StatsSnapshot
 from plan.statistics import local_today
@@ -61,15 +62,24 @@ def broker_at(url: str, *, eager: bool = False):
 
 @pytest.mark.django_db
 def test_snapshot_task_run_twice_leaves_one_row_per_goal_and_date():
+    Goal.objects.create(
+        code="cloud-zhengding",
+        name="x",
+        metric="cloud_enterprises",
+        scope_kind="park",
+        scope_park=Park.objects.get(code="zhengding"),
+        target=400,
+        deadline=date(2027, 12, 31),
+    )
     enterprise = make_enterprise(park="zhengding")
     make_adoption(enterprise, start=date(2025, 1, 1))
     record_snapshots.apply()
     record_snapshots.apply()
     today = local_today()
     goals = Goal.objects.count()
-    assert GoalSnapshot.objects.filter(date=today).count() == goals == 7
+    assert GoalSnapshot.objects.filter(date=today).count() == goals == 9
     assert GoalSnapshot.objects.count() == goals
-    zhengding = GoalSnapshot.objects.get(goal__code="cloud-enterprises-2022-zhengding", date=today)
+    zhengding = GoalSnapshot.objects.get(goal__code="cloud-zhengding", date=today)
     assert zhengding.value == 1
     # city, three parks and "outside any park", three sectors
     assert StatsSnapshot.objects.filter(date=today).count() == 8
@@ -257,7 +267,7 @@ def test_real_worker_a_verification_changes_the_next_statistics(worker, make_use
     today = local_today()
     assert _wait_for(
         lambda: GoalSnapshot.objects.filter(
-            goal__code="cloud-enterprises-2022-zhengding", date=today, value=1
+            goal__code="cloud-enterprises-2022", date=today, value=1
         ).exists()
     )
 

@@ -25,6 +25,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from enterprises.models import Enterprise
 from tests.conftest import make_enterprise
 from tests.plan.factories import make_adoption, make_assessment, make_platform, make_usage
 
@@ -295,3 +296,49 @@ def test_query_count_does_not_grow_with_the_data(
     # goals: one or two per goal (seven seeded) and one for the snapshots.
     limit = {"/api/v1/open/stats/": 14, "/api/v1/goals/": 16}.get(path, 8)
     assert small["commission"] <= limit
+
+
+def test_figures_as_of_a_past_date_count_what_was_true_then(commission, client_for):
+    """PRODUCT.md / issue "goals": enterprises registered by then, the assessment current then,
+    the assessments waiting for review then."""
+    from datetime import UTC, datetime
+
+    from assessments.models import Review
+
+    def at(day: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T04:00:00").replace(tzinfo=UTC)
+
+    early = make_enterprise(industry="C31")
+    late = make_enterprise(industry="C31")
+    Enterprise.objects.filter(pk=early.pk).update(created_at=at("2026-01-05"))
+    Enterprise.objects.filter(pk=late.pk).update(created_at=at("2026-04-10"))
+    first = make_assessment(early, score=40, level=1, dims=(40, 40, 40, 40), submitted=date(2026, 1, 10))
+    Review.objects.create(assessment=first, decision="accept", at=at("2026-01-12"))
+    second = make_assessment(early, score=70, level=3, dims=(70, 70, 70, 70), submitted=date(2026, 3, 20))
+    Review.objects.create(assessment=second, decision="accept", at=at("2026-04-02"))
+    waiting = make_assessment(late, status="submitted", score=90, level=4, submitted=date(2026, 4, 20))
+
+    def overview(as_of: str) -> dict:
+        return client_for(commission).get(f"/api/v1/stats/overview/?as_of={as_of}").json()
+
+    # 2026-03-31: one enterprise; its current assessment the first (the second waited for review).
+    march = overview("2026-03-31")
+    assert (march["enterprises"], march["assessed"], march["mean_score"], march["pending_review"]) == (
+        1,
+        1,
+        40.0,
+        1,
+    )
+    assert march["level_distribution"]["1"] == 1 and march["dimension_means"]["foundation"] == 40.0
+    # 2026-04-30: both enterprises; the second assessment current; the late one's waiting.
+    april = overview("2026-04-30")
+    assert (april["enterprises"], april["assessed"], april["mean_score"], april["pending_review"]) == (
+        2,
+        1,
+        70.0,
+        1,
+    )
+    # Before anything: nothing ("as_of=0001-01-01 still counts every enterprise" no more).
+    assert overview("2025-12-31")["enterprises"] == 0
+    assert overview("2025-12-31")["assessed"] == 0
+    assert waiting.status == "submitted"
