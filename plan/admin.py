@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from plan.models import Export, Goal, GoalSnapshot, GoalValue, ReferenceRate, StatsSnapshot
+from plan.models import Export, Goal, GoalSnapshot, GoalValue, PlanReport, ReferenceRate, StatsSnapshot
 
 
 class GoalSnapshotInline(admin.TabularInline):
@@ -129,3 +129,10 @@ class ExportAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
     ]
+
+
+@admin.register(PlanReport)
+class PlanReportAdmin(admin.ModelAdmin):
+    list_display = ["pk", "as_of", "status", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = ["requested_by", "as_of", "status", "xlsx", "pdf", "error", "created_at", "finished_at"]

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from plan import enterprise_api, exports_api, goals_api, stats_api
+from plan import enterprise_api, exports_api, goals_api, report_api, stats_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -18,6 +18,13 @@ urlpatterns = [
     path("stats/trend/", stats_api.TrendView.as_view(), name="stats-trend"),
     path("goals/", goals_api.GoalsView.as_view(), name="goals"),
     path("open/stats/", stats_api.OpenStatsView.as_view(), name="open-stats"),
+    path("reports/plan/", report_api.PlanReportCreateView.as_view(), name="plan-report"),
+    path("reports/plan/<int:pk>/", report_api.PlanReportDetailView.as_view(), name="plan-report-detail"),
+    path(
+        "reports/plan/<int:pk>/report.<str:kind>",
+        report_api.PlanReportFileView.as_view(),
+        name="plan-report-file",
+    ),
     path("exports/", exports_api.ExportListView.as_view(), name="exports"),
     path("exports/cohort.xlsx", exports_api.CohortExportView.as_view(), name="export-cohort"),
     path("exports/stats-<str:table>.xlsx", exports_api.StatsExportView.as_view(), name="export-stats"),

@@ -294,3 +294,36 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} #{self.pk} ({self.status})"
+
+
+class PlanReport(models.Model):
+    """The plan-evaluation report (规划中期/终期评估) for one date: an XLSX and a PDF, made by a task."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    xlsx = models.FileField(_("spreadsheet"), upload_to="reports/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("plan-evaluation report")
+        verbose_name_plural = _("plan-evaluation reports")
+
+    def __str__(self) -> str:
+        return f"{self.as_of} #{self.pk} ({self.status})"

@@ -28,3 +28,11 @@ def build_export(export_id: int) -> None:
     from plan.exports import build_export_file
 
     build_export_file(export_id=export_id)
+
+
+@shared_task(name="plan.tasks.build_plan_report")
+def build_plan_report(report_id: int) -> None:
+    """Make the plan-evaluation report's XLSX and PDF (no-op when already made)."""
+    from plan.plan_report import build_report_files
+
+    build_report_files(report_id=report_id)

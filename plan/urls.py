@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plan.views import cohort, dashboards, home, open_statistics, review_queue
+from plan.views import cohort, dashboards, home, open_statistics, plan_report, review_queue
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,5 +12,6 @@ urlpatterns = [
     path("manage/dashboard/", dashboards.park_dashboard_home, name="park-dashboard"),
     path("manage/dashboard/<slug:code>/", dashboards.park_dashboard, name="park-dashboard-park"),
     path("city/", dashboards.city_dashboard, name="city-dashboard"),
+    path("city/report/", plan_report.plan_report_request, name="plan-report-request"),
     path("open-statistics/", open_statistics.public_stats, name="public-stats"),
 ]

@@ -19,7 +19,7 @@ from parks.models import Park, Zone
 from parks.selectors import parks_for
 from plan import statistics
 from plan.goals import goals_for, goals_progress
-from plan.models import Goal
+from plan.models import Goal, PlanReport
 
 GOAL_STATUS_LABELS = {
     "met": gettext_lazy("Met"),
@@ -328,6 +328,7 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "plan/city_dashboard.html",
         {
+            "plan_reports": list(PlanReport.objects.order_by("-created_at", "-pk")[:5]) if commission else [],
             "figures": figures,
             "goals": goals,
             "tables": tables,
