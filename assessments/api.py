@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from assessments import report_data, scoring, selectors, services
 from assessments.models import Assessment, DimensionScore, Questionnaire, Review
+from core.security import ReportThrottle, SubmitThrottle
 from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
 from parks.access import is_commission
@@ -344,7 +345,7 @@ class AssessmentViewSet(
             **ERRORS,
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], throttle_classes=[SubmitThrottle])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Score and submit; the scores are stored with the assessment."""
         assessment = self.get_object()
@@ -367,7 +368,7 @@ class AssessmentViewSet(
         request=AssessmentReviewRequestSerializer,
         responses={200: AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT, **ERRORS},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], throttle_classes=[SubmitThrottle])
     def review(self, request: Request, pk: str | None = None) -> Response:
         """Accept, or return with a reason code and a comment; the park manager or the commission."""
         assessment = self.get_object()  # 404 outside the caller's scope
@@ -387,7 +388,7 @@ class AssessmentViewSet(
             **ERRORS,
         }
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], throttle_classes=[ReportThrottle])
     def report(self, request: Request, pk: str | None = None) -> Response:
         """Score, level, dimension scores, contributions, next-level gap, recommendations, benchmarks."""
         assessment = self.get_object()

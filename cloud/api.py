@@ -20,7 +20,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,6 +36,7 @@ from cloud.models import (
     ReviewStatus,
 )
 from core.api import IdFilter
+from core.parsers import SafeJSONParser
 from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
 from parks.access import is_commission
@@ -319,7 +320,7 @@ class CloudAdoptionViewSet(RegistrationViewSet):
 
     serializer_class = CloudAdoptionSerializer
     filterset_class = CloudAdoptionFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     def initialize_request(self, request, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body: an oversized upload is refused while it streams in.
