@@ -304,7 +304,7 @@ class RegistrationViewSet(
     list=extend_schema(responses={200: CloudAdoptionSerializer(many=True), 401: E401}),
     retrieve=extend_schema(responses={200: CloudAdoptionSerializer, 401: E401, 404: E404}),
     create=extend_schema(
-        responses={201: CloudAdoptionSerializer, 400: E400, 401: E401, 403: E403, 413: E413}
+        responses={201: CloudAdoptionSerializer, 400: E400, 401: E401, 403: E403, 409: E409, 413: E413}
     ),
     partial_update=extend_schema(
         responses={200: CloudAdoptionSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 413: E413}

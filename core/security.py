@@ -8,6 +8,7 @@ says how many of our own proxies append to it; otherwise a client could pick its
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from datetime import timedelta
 
@@ -21,17 +22,22 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry our trusted proxies added."""
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry our trusted proxies added.
+    None when there is no valid address (axes stores it in an IP column: garbage must not reach it)."""
     trusted = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    candidate = request.META.get("REMOTE_ADDR", "")
     if trusted > 0 and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         # Each trusted proxy appends the address it saw; the right-most `trusted` entries are ours,
         # so the client is the entry just left of them (anything further left is client-supplied).
         if len(hops) >= trusted:
-            return hops[-trusted]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            candidate = hops[-trusted]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def lockout_response(
@@ -77,7 +83,7 @@ class LoginThrottle(_LiveRateMixin, SimpleRateThrottle):
         username = (
             str(request.data.get("username", ""))[:150].strip().lower() if hasattr(request, "data") else ""
         )
-        return self.cache_format % {"scope": self.scope, "ident": f"{username}|{client_ip(request)}"}
+        return self.cache_format % {"scope": self.scope, "ident": f"{username}|{client_ip(request) or '-'}"}
 
 
 class RegistrationThrottle(_LiveRateMixin, AnonRateThrottle):
@@ -86,12 +92,14 @@ class RegistrationThrottle(_LiveRateMixin, AnonRateThrottle):
     scope = "register"
 
     def get_cache_key(self, request, view) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
 
 
 class _PerUserThrottle(_LiveRateMixin, UserRateThrottle):
     def get_cache_key(self, request, view) -> str | None:
-        ident = request.user.pk if request.user and request.user.is_authenticated else client_ip(request)
+        ident = (
+            request.user.pk if request.user and request.user.is_authenticated else client_ip(request) or "-"
+        )
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

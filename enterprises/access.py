@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     User = AbstractBaseUser | AnonymousUser
 
+
 def member_enterprise_id(user: User) -> int | None:
     """The enterprise the user acts for, or None."""
     if not user.is_authenticated:

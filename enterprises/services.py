@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.text import visible_text
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
 from enterprises.models import Enterprise, Industry, Membership
 from parks.access import is_commission
@@ -70,7 +71,7 @@ def register_enterprise(
     _check_park_in_district(park, district)
     enterprise = Enterprise(
         credit_code=code,
-        name=name.strip(),
+        name=visible_text(name, field="name", label=_("Enterprise name")),
         industry=industry,
         district=district,
         park=park,
@@ -103,6 +104,8 @@ def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Ent
             **changes,
             "credit_code": valid_credit_code(changes["credit_code"], exclude_pk=enterprise.pk),
         }
+    if "name" in changes:
+        changes = {**changes, "name": visible_text(changes["name"], field="name", label=_("Enterprise name"))}
     for field, value in changes.items():
         setattr(enterprise, field, value)
     _check_park_in_district(enterprise.park, enterprise.district)

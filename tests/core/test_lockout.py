@@ -99,6 +99,8 @@ def test_a_success_resets_the_count(make_user):
         (1, "10.0.0.9", "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # the forged left entry is ignored
         (2, "10.0.0.9", "6.6.6.6, 1.2.3.4, 10.0.0.8", "1.2.3.4"),
         (2, "10.0.0.9", "1.2.3.4", "10.0.0.9"),  # fewer hops than proxies: not through them
+        (1, "10.0.0.9", "not-an-address", None),  # never garbage into axes' IP column
+        (0, "", "", None),
     ],
 )
 def test_client_address(settings, proxies, remote, forwarded, expected):
