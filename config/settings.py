@@ -217,8 +217,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest task (a large export) is stopped after CELERY_TASK_TIME_LIMIT; a message whose worker
+# died unacknowledged comes back after the visibility timeout, which must exceed that limit (or a
+# slow but live task would be delivered twice) and no more (or dead work would wait an hour).
+# plan.tasks.sweep_stuck_exports catches exports that neither brought back.
+CELERY_TASK_SOFT_TIME_LIMIT = 540
+CELERY_TASK_TIME_LIMIT = 600
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # late acknowledgement: hold one message per process, not four
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    "visibility_timeout": 900,
     "socket_connect_timeout": 2,
     "socket_timeout": 2,
     "max_retries": 1,
@@ -231,6 +238,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Work that could not be queued while the broker was down.
     "flush-outbox": {"task": "core.tasks.flush_outbox", "schedule": 300.0},
+    # Exports a dead worker left pending or running: queued again, or failed after three starts.
+    "sweep-stuck-exports": {"task": "plan.tasks.sweep_stuck_exports", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {

@@ -15,5 +15,7 @@ class PlanConfig(AppConfig):
         from plan import cache
 
         cloud_records_changed.connect(cache.on_records_changed, dispatch_uid="plan.cache.cloud")
-        assessment_status_changed.connect(cache.on_assessment_status_changed, dispatch_uid="plan.cache.assessments")
+        assessment_status_changed.connect(
+            cache.on_assessment_status_changed, dispatch_uid="plan.cache.assessments"
+        )
         reviewers_changed.connect(cache.on_reviewers_changed, dispatch_uid="plan.cache.reviewers")
