@@ -6,6 +6,8 @@ behind the same address (one office proxy) still logs in while the first is lock
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
@@ -108,6 +110,16 @@ def test_client_address(settings, proxies, remote, forwarded, expected):
     extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
     request = RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
     assert client_ip(request) == expected
+
+
+@pytest.fixture(autouse=True)
+def _own_throttle_cache(monkeypatch):
+    """Throttle counters in a cache of this test alone: on Redis, other test processes' cache
+    clearing (FLUSHDB) would wipe them midway."""
+    from django.core.cache.backends.locmem import LocMemCache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "cache", LocMemCache(f"throttle-{uuid.uuid4().hex}", {}))
 
 
 def _rates(settings, **rates):
