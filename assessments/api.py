@@ -94,7 +94,9 @@ class ReviewDecisionField(serializers.ChoiceField):
 
 class AssessmentReviewSerializer(serializers.ModelSerializer):
     decision = ReviewDecisionField(choices=Review.Decision.choices, read_only=True)
-    by = serializers.CharField(source="by.username", read_only=True, default=None)
+    by = serializers.CharField(source="by.username", read_only=True, default=None, allow_null=True)
+    # "" for an acceptance: the schema says so (the reason codes or blank).
+    reason = serializers.ChoiceField(choices=Review.Reason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Review

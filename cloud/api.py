@@ -120,7 +120,7 @@ class ProviderField(serializers.CharField):
 class CloudAdoptionSerializer(serializers.ModelSerializer):
     enterprise = ScopedEnterpriseField()
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    park = serializers.CharField(source="enterprise.park.code", read_only=True, default=None)
+    park = serializers.CharField(source="enterprise.park.code", read_only=True, default=None, allow_null=True)
     provider = ProviderField(
         help_text=_(
             "A provider code (aliyun, huawei, tencent, ctyun, ecloud, unicom, baidu, jdcloud, inspur, "
@@ -137,8 +137,12 @@ class CloudAdoptionSerializer(serializers.ModelSerializer):
     )
     has_evidence = serializers.SerializerMethodField()
     evidence_url = serializers.SerializerMethodField()
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username", read_only=True, default=None, allow_null=True
+    )
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = CloudAdoption
