@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from assessments import report_data, scoring, selectors, services
 from assessments.models import Assessment, DimensionScore, Questionnaire, Review
+from core.security import ReportThrottle, SubmitThrottle
 from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
 from parks.access import is_commission
@@ -93,7 +94,9 @@ class ReviewDecisionField(serializers.ChoiceField):
 
 class AssessmentReviewSerializer(serializers.ModelSerializer):
     decision = ReviewDecisionField(choices=Review.Decision.choices, read_only=True)
-    by = serializers.CharField(source="by.username", read_only=True, default=None)
+    by = serializers.CharField(source="by.username", read_only=True, default=None, allow_null=True)
+    # "" for an acceptance: the schema says so (the reason codes or blank).
+    reason = serializers.ChoiceField(choices=Review.Reason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Review
@@ -344,7 +347,7 @@ class AssessmentViewSet(
             **ERRORS,
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], throttle_classes=[SubmitThrottle])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Score and submit; the scores are stored with the assessment."""
         assessment = self.get_object()
@@ -367,7 +370,7 @@ class AssessmentViewSet(
         request=AssessmentReviewRequestSerializer,
         responses={200: AssessmentSerializer, 400: BAD_REQUEST, 409: CONFLICT, **ERRORS},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], throttle_classes=[SubmitThrottle])
     def review(self, request: Request, pk: str | None = None) -> Response:
         """Accept, or return with a reason code and a comment; the park manager or the commission."""
         assessment = self.get_object()  # 404 outside the caller's scope
@@ -387,7 +390,7 @@ class AssessmentViewSet(
             **ERRORS,
         }
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], throttle_classes=[ReportThrottle])
     def report(self, request: Request, pk: str | None = None) -> Response:
         """Score, level, dimension scores, contributions, next-level gap, recommendations, benchmarks."""
         assessment = self.get_object()

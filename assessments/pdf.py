@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from assessments.report import report_context
 from assessments.selectors import get_assessment_for_user
+from core.security import ReportThrottle
 
 # WeasyPrint reports each rendering step at INFO; the server log needs none of it.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -93,6 +94,7 @@ class ReportPdfView(APIView):
     """The assessment's report as a PDF: the content of the report page, rendered by WeasyPrint."""
 
     renderer_classes = [PdfRenderer, JSONRenderer]
+    throttle_classes = [ReportThrottle]
 
     @extend_schema(
         operation_id="assessments_report_pdf",

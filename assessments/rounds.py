@@ -136,7 +136,9 @@ class ReminderPlan:
 def request_reminders(*, round_: AssessmentRound) -> ReminderPlan:
     """Queue the reminder e-mails of a round (after commit; never lost if Redis is down)."""
     pending = list(round_members(round_).filter(completed=False).values_list("pk", "name"))
-    reachable = Membership.objects.filter(enterprise__in=[pk for pk, _name in pending]).exclude(user__email="")
+    reachable = Membership.objects.filter(enterprise__in=[pk for pk, _name in pending]).exclude(
+        user__email=""
+    )
     reached = set(reachable.values_list("enterprise_id", flat=True))
     plan = ReminderPlan(
         pending=len(pending),

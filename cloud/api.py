@@ -20,7 +20,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,6 +36,7 @@ from cloud.models import (
     ReviewStatus,
 )
 from core.api import IdFilter
+from core.parsers import SafeJSONParser
 from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
 from parks.access import is_commission
@@ -119,7 +120,7 @@ class ProviderField(serializers.CharField):
 class CloudAdoptionSerializer(serializers.ModelSerializer):
     enterprise = ScopedEnterpriseField()
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    park = serializers.CharField(source="enterprise.park.code", read_only=True, default=None)
+    park = serializers.CharField(source="enterprise.park.code", read_only=True, default=None, allow_null=True)
     provider = ProviderField(
         help_text=_(
             "A provider code (aliyun, huawei, tencent, ctyun, ecloud, unicom, baidu, jdcloud, inspur, "
@@ -136,8 +137,12 @@ class CloudAdoptionSerializer(serializers.ModelSerializer):
     )
     has_evidence = serializers.SerializerMethodField()
     evidence_url = serializers.SerializerMethodField()
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username", read_only=True, default=None, allow_null=True
+    )
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = CloudAdoption
@@ -303,7 +308,7 @@ class RegistrationViewSet(
     list=extend_schema(responses={200: CloudAdoptionSerializer(many=True), 401: E401}),
     retrieve=extend_schema(responses={200: CloudAdoptionSerializer, 401: E401, 404: E404}),
     create=extend_schema(
-        responses={201: CloudAdoptionSerializer, 400: E400, 401: E401, 403: E403, 413: E413}
+        responses={201: CloudAdoptionSerializer, 400: E400, 401: E401, 403: E403, 409: E409, 413: E413}
     ),
     partial_update=extend_schema(
         responses={200: CloudAdoptionSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 413: E413}
@@ -319,7 +324,7 @@ class CloudAdoptionViewSet(RegistrationViewSet):
 
     serializer_class = CloudAdoptionSerializer
     filterset_class = CloudAdoptionFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     def initialize_request(self, request, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body: an oversized upload is refused while it streams in.

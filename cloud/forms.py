@@ -60,7 +60,6 @@ class CloudAdoptionForm(DomainErrorsForm):
         return evidence
 
 
-
 class PlatformUsageForm(DomainErrorsForm):
     """Declare an industrial-internet platform the enterprise uses."""
 

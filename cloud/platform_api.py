@@ -145,11 +145,15 @@ class PlatformViewSet(
 class PlatformUsageSerializer(serializers.ModelSerializer):
     enterprise = ScopedEnterpriseField()
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    park = serializers.CharField(source="enterprise.park.code", read_only=True, default=None)
+    park = serializers.CharField(source="enterprise.park.code", read_only=True, default=None, allow_null=True)
     platform = serializers.SlugRelatedField(slug_field="code", queryset=Platform.objects.all())
     platform_name = serializers.CharField(source="platform.name", read_only=True)
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username", read_only=True, default=None, allow_null=True
+    )
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = PlatformUsage

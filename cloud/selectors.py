@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import Case, Count, Exists, OuterRef, PositiveSmallIntegerField, Q, QuerySet, When
 from django.utils import timezone
 
-from cloud.models import CloudAdoption, CloudCategory, Platform, PlatformUsage
+from cloud.models import CloudAdoption, CloudCategory, Platform, PlatformUsage, ReviewStatus
 from enterprises.models import Enterprise, KeyIndustry
 
 CLOUD_TIERS = (3, 4, 5)
@@ -132,3 +132,21 @@ def covered_key_industries(as_of: date | None = None) -> list[str]:
 def key_industry_coverage(as_of: date | None = None) -> int:
     """How many of the five key industries are covered (goal `key_industry_coverage`, target 5)."""
     return len(covered_key_industries(as_of))
+
+
+def identical_adoption(adoption: CloudAdoption) -> CloudAdoption | None:
+    """A pending or verified registration of the same enterprise with the same contract (category,
+    deployment, provider, dates and systems in any order), other than `adoption` itself: a double
+    click or a retried request must not make a second row."""
+    same = CloudAdoption.objects.filter(
+        enterprise_id=adoption.enterprise_id,
+        category=adoption.category,
+        deployment=adoption.deployment,
+        provider=adoption.provider,
+        provider_name=adoption.provider_name,
+        contract_start=adoption.contract_start,
+        contract_end=adoption.contract_end,
+        status__in=[ReviewStatus.PENDING, ReviewStatus.VERIFIED],
+    ).exclude(pk=adoption.pk)
+    wanted = sorted(adoption.systems)
+    return next((row for row in same.only("pk", "systems") if sorted(row.systems) == wanted), None)

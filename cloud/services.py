@@ -29,6 +29,7 @@ from cloud.models import (
     PlatformUsage,
     ReviewStatus,
 )
+from cloud.selectors import identical_adoption
 from cloud.signals import cloud_records_changed
 from core.errors import DomainError, StateConflict
 from enterprises.access import is_member, manages
@@ -130,6 +131,29 @@ def _attach_evidence(adoption: CloudAdoption, evidence: UploadedFile) -> None:
         transaction.on_commit(lambda: storage.delete(old_name))
 
 
+def _save_with_evidence(adoption: CloudAdoption, evidence: UploadedFile | None) -> None:
+    """Store the evidence, then the row; a row that cannot be written takes its new file with it
+    (no orphan file on disk when the database refuses or the connection drops)."""
+    if evidence is None:
+        adoption.save()
+        return
+    _attach_evidence(adoption, evidence)
+    try:
+        adoption.save()
+    except BaseException:
+        adoption.evidence.storage.delete(adoption.evidence.name)
+        raise
+
+
+def _check_not_duplicate(adoption: CloudAdoption) -> None:
+    # The caller holds the enterprise's row lock: concurrent identical requests are judged in turn.
+    existing = identical_adoption(adoption)
+    if existing is not None:
+        raise StateConflict(
+            _("This cloud contract is already registered (registration %(id)s).") % {"id": existing.pk}
+        )
+
+
 @transaction.atomic
 def register_cloud_adoption(
     *,
@@ -163,9 +187,9 @@ def register_cloud_adoption(
         created_by=by,
     )
     _check_cloud_adoption(adoption)
-    if evidence is not None:
-        _attach_evidence(adoption, evidence)
-    adoption.save()
+    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()  # one registration at a time
+    _check_not_duplicate(adoption)
+    _save_with_evidence(adoption, evidence)
     return adoption
 
 
@@ -201,10 +225,8 @@ def update_cloud_adoption(
     if not changed:
         return adoption
     _check_cloud_adoption(adoption)
-    if evidence is not None:
-        _attach_evidence(adoption, evidence)
     _back_to_pending(adoption)
-    adoption.save()
+    _save_with_evidence(adoption, evidence)
     return adoption
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
@@ -53,3 +54,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     # Django's PermissionDenied becomes a 403 in DRF's handler, keeping the service's reason.
     return drf_exception_handler(exc, context)
+
+
+class RequestTooLarge(exceptions.APIException):
+    """A request body over the configured limit (413, in DRF's shape)."""
+
+    status_code = 413
+    default_detail = _("The request body is too large.")
+    default_code = "request_too_large"

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.errors import DomainError
+from core.security import LoginThrottle, RegistrationThrottle, lockout_response
 from enterprises import services
 from enterprises.entity_types import entity_of_credit_code
 from enterprises.models import Enterprise, Industry, KeyIndustry, Sector, Size
@@ -36,15 +38,31 @@ class TokenView(generics.GenericAPIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    throttle_classes = [LoginThrottle]
     serializer_class = TokenRequestSerializer
 
-    @extend_schema(responses={200: inline_serializer("Token", {"token": serializers.CharField()})})
+    @extend_schema(
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description=_("Wrong username or password.")),
+            429: OpenApiResponse(
+                description=_("Locked out or throttled: try again after Retry-After seconds.")
+            ),
+        }
+    )
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
+        # The Django request, not DRF's wrapper: django-axes counts the failure on it and marks it
+        # locked out, and its middleware answers such a request with core.security.lockout_response.
+        django_request = request._request
+        user = authenticate(django_request, **serializer.validated_data)
+        if getattr(django_request, "axes_locked_out", False):
+            return lockout_response(django_request)
         if user is None:
             raise serializers.ValidationError({"detail": [_("Wrong username or password.")]})
+        # A token is a login: last_login is stamped and django-axes forgets the earlier failures.
+        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -77,6 +95,7 @@ class RegisterView(generics.GenericAPIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    throttle_classes = [RegistrationThrottle]
     serializer_class = RegisterSerializer
 
     @extend_schema(

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.text import visible_text
 from enterprises.access import may_review
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
 from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
@@ -102,7 +103,7 @@ def register_enterprise(
     enterprise = Enterprise(
         credit_code=code,
         entity_type=entity_type,
-        name=name.strip(),
+        name=visible_text(name, field="name", label=_("Enterprise name")),
         industry=industry,
         district=district,
         park=park,
@@ -135,6 +136,8 @@ def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Ent
             **changes,
             "credit_code": valid_credit_code(changes["credit_code"], exclude_pk=enterprise.pk),
         }
+    if "name" in changes:
+        changes = {**changes, "name": visible_text(changes["name"], field="name", label=_("Enterprise name"))}
     for field, value in changes.items():
         setattr(enterprise, field, value)
     if "credit_code" in changes:

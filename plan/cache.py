@@ -1,24 +1,28 @@
 """The statistics cache: responses keyed by user scope and filters, dropped after a change commits.
 
 Every cached statistic carries the current *statistics version* in its key. Invalidating bumps the
-version, so every older entry is simply never read again (and expires after `TIMEOUT`). With Redis
-down, django-redis (IGNORE_EXCEPTIONS) answers every read as a miss and ignores writes: statistics
-are computed afresh, which is slower but correct.
+version, so every older entry is simply never read again (and expires after `TIMEOUT`). The version
+is a counter in the database (`StatisticsVersion`), not a cache entry: a bump cannot be lost to a
+Redis pause (django-redis ignores failed writes silently), so once an acceptance has committed no
+request is served figures from before it. Reading it is one primary-key query per statistics
+request. With Redis down, every read is a miss and writes are ignored: statistics are computed
+afresh, which is slower but correct.
 """
 
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from core.outbox import enqueue
+from plan.models import StatisticsVersion
 from plan.tasks import record_snapshots
 
-VERSION_KEY = "stats:version"
 # Bounded staleness for changes that do not invalidate (new enterprises, submissions).
 TIMEOUT = 300
 
@@ -31,19 +35,20 @@ def _database() -> str:
     return str(connection.settings_dict["NAME"])
 
 
-def _version_key() -> str:
-    return f"{VERSION_KEY}:{_database()}"
-
-
 def statistics_version() -> str:
-    """The current statistics version (created on first use or after the cache lost it)."""
-    key = _version_key()
-    version = cache.get(key)
-    if version is None:
-        version = uuid.uuid4().hex[:12]
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key) or version
-    return version
+    """The current statistics version: the database's change counter (0 before the first change)."""
+    counter = StatisticsVersion.objects.filter(pk=1).values_list("counter", flat=True).first()
+    return str(counter or 0)
+
+
+def bump_statistics_version() -> None:
+    """Move the counter: every cached statistic is stale from this write on."""
+    if not StatisticsVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        try:
+            with transaction.atomic():
+                StatisticsVersion.objects.create(pk=1, counter=1)
+        except IntegrityError:  # a concurrent first bump created it
+            StatisticsVersion.objects.filter(pk=1).update(counter=F("counter") + 1)
 
 
 def invalidate_statistics(*, refresh_snapshots: bool = True) -> None:
@@ -52,7 +57,7 @@ def invalidate_statistics(*, refresh_snapshots: bool = True) -> None:
     Call it after the change has committed: `transaction.on_commit(invalidate_statistics)`
     (the receivers below, connected in `PlanConfig.ready`).
     """
-    cache.set(_version_key(), uuid.uuid4().hex[:12], timeout=None)
+    bump_statistics_version()
     if not refresh_snapshots:
         return
     from celery import current_app

@@ -9,14 +9,16 @@ and every text cell is escaped against formula injection.
 from __future__ import annotations
 
 import dataclasses
-import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files import File
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet, Subquery
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -26,6 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from assessments.levels import LEVEL_NAMES
 from cloud.models import CloudAdoption
 from cloud.selectors import on_cloud_q, with_cloud_tier
+from core.outbox import enqueue
 from enterprises.models import Enterprise, Sector, Size
 from plan import statistics
 from plan.models import Export
@@ -33,6 +36,7 @@ from plan.models import Export
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Above this many rows, a cohort export is built in the background.
 INLINE_LIMIT = 5000
+MAX_EXPORT_ATTEMPTS = 3
 CHUNK_SIZE = 2000
 STATS_TABLES = ("overview", "by-park", "by-zone", "by-sector", "by-industry", "by-district")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -231,22 +235,36 @@ def export_filters(params: dict) -> statistics.StatsFilters:
     return statistics.StatsFilters(**values)
 
 
+def _scratch_path(export_id: int, attempt: int) -> Path:
+    # One name per export and attempt, in the system's temporary directory: a build killed midway
+    # leaves a file that the next attempt (or the sweeper) can find and remove.
+    return Path(tempfile.gettempdir()) / f"sjz-export-{export_id}-{attempt}.xlsx"
+
+
+def _remove_scratch_files(export_id: int) -> None:
+    for leftover in Path(tempfile.gettempdir()).glob(f"sjz-export-{export_id}-*.xlsx"):
+        leftover.unlink(missing_ok=True)
+
+
 def build_export_file(*, export_id: int) -> None:
     """Build the file of a background export; idempotent (a finished export is left alone).
 
-    The requester's scope is applied now, through `visible_to`, like any other read.
+    Run again after a worker died midway (the task is acknowledged late and re-queued), it starts
+    over. The requester's scope is applied now, through `visible_to`, like any other read.
     """
     export = Export.objects.select_related("requested_by").filter(pk=export_id).first()
     if export is None or export.status == Export.Status.DONE:
         return
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING)
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    export.refresh_from_db(fields=["attempts"])
     filters = export_filters(export.params)
     enterprises = statistics.scoped_enterprises(export.requested_by, filters)
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
+    path = _scratch_path(export.pk, export.attempts)
     try:
         with translation.override(export.params.get("language") or None):
-            rows = write_cohort(path, enterprises, as_of=filters.as_of)
+            rows = write_cohort(str(path), enterprises, as_of=filters.as_of)
         with open(path, "rb") as handle:
             export.file.save(f"{export.table}-{export.pk}.xlsx", File(handle), save=False)
     except Exception as exc:
@@ -255,8 +273,47 @@ def build_export_file(*, export_id: int) -> None:
         )
         raise
     finally:
-        os.unlink(path)
+        path.unlink(missing_ok=True)
     export.status = Export.Status.DONE
     export.rows = rows
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "status", "rows", "finished_at"])
+    _remove_scratch_files(export.pk)  # what earlier, killed attempts left behind
+
+
+def stuck_after() -> timedelta:
+    """How long an export may stay pending or running before the sweeper steps in: longer than
+    the broker's own redelivery of a message whose worker died (its visibility timeout)."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return timedelta(seconds=visibility + 300)
+
+
+def sweep_stuck_exports(*, now: datetime | None = None) -> dict[str, int]:
+    """Exports left pending or running past `stuck_after()` (the worker and its message are gone):
+    queue them again, or mark them failed after MAX_EXPORT_ATTEMPTS starts. Returns the counts."""
+    cutoff = (now or timezone.now()) - stuck_after()
+    counts = {"requeued": 0, "failed": 0}
+    with transaction.atomic():
+        stuck = Export.objects.select_for_update(skip_locked=True).filter(
+            Q(status=Export.Status.RUNNING, started_at__lt=cutoff)
+            | Q(status=Export.Status.PENDING, created_at__lt=cutoff)
+            & (Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+        )
+        for export in stuck:
+            if export.attempts >= MAX_EXPORT_ATTEMPTS:
+                Export.objects.filter(pk=export.pk).update(
+                    status=Export.Status.FAILED,
+                    error=_("The export was interrupted %(n)d times; please ask for it again.")
+                    % {"n": export.attempts},
+                    finished_at=timezone.now(),
+                )
+                transaction.on_commit(lambda pk=export.pk: _remove_scratch_files(pk))
+                counts["failed"] += 1
+            else:
+                # started_at moves too, so that the re-queued export is not swept again at once.
+                Export.objects.filter(pk=export.pk).update(
+                    status=Export.Status.PENDING, started_at=timezone.now()
+                )
+                enqueue("plan.tasks.build_export", export.pk)
+                counts["requeued"] += 1
+    return counts

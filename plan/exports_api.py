@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.outbox import enqueue
+from core.security import ReportThrottle
 from plan import exports
 from plan.models import Export
 from plan.statistics import overview, scoped_enterprises
@@ -67,6 +68,7 @@ class CohortExportView(APIView):
 
     permission_classes = STATS_PERMISSIONS
     renderer_classes = EXPORT_RENDERERS
+    throttle_classes = [ReportThrottle]
 
     @extend_schema(
         parameters=FILTER_PARAMETERS,
@@ -100,6 +102,7 @@ class StatsExportView(APIView):
 
     permission_classes = STATS_PERMISSIONS
     renderer_classes = EXPORT_RENDERERS
+    throttle_classes = [ReportThrottle]
 
     @extend_schema(
         parameters=FILTER_PARAMETERS,

@@ -285,6 +285,10 @@ class Export(models.Model):
     file = models.FileField(_("file"), upload_to="exports/", blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set each time a worker starts building it: the sweeper finds builds that a dead worker left
+    # "running" and queues them again, up to MAX_EXPORT_ATTEMPTS (plan.exports).
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -327,3 +331,18 @@ class PlanReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of} #{self.pk} ({self.status})"
+
+
+class StatisticsVersion(models.Model):
+    """One row: a counter bumped by every change that moves the figures. Cached statistics are
+    keyed by it, so a bump is a database write, not a cache write that a Redis pause could lose:
+    figures can never be served from before an acceptance once the counter moved."""
+
+    counter = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistics version")
+        verbose_name_plural = _("statistics versions")
+
+    def __str__(self) -> str:
+        return str(self.counter)

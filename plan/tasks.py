@@ -1,7 +1,8 @@
 """Background work of the plan's figures: daily snapshots and large exports.
 
 Queued through `core.outbox.enqueue`; each task takes ids or dates, calls one function and is
-idempotent.
+idempotent. So each is acknowledged only when done (`acks_late`) and handed back to the broker when
+its worker process dies midway (`reject_on_worker_lost`): the work is done again, never lost.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date
 from celery import shared_task
 
 
-@shared_task(name="plan.tasks.record_snapshots")
+@shared_task(name="plan.tasks.record_snapshots", acks_late=True, reject_on_worker_lost=True)
 def record_snapshots(day: str | None = None) -> int:
     """Daily: record every goal's value and the overview per park and sector for `day` (ISO date).
 
@@ -22,7 +23,7 @@ def record_snapshots(day: str | None = None) -> int:
     return record(day=date.fromisoformat(day) if day else None)
 
 
-@shared_task(name="plan.tasks.build_export")
+@shared_task(name="plan.tasks.build_export", acks_late=True, reject_on_worker_lost=True)
 def build_export(export_id: int) -> None:
     """Build a large XLSX export into MEDIA_ROOT/exports (no-op when already built)."""
     from plan.exports import build_export_file
@@ -30,9 +31,17 @@ def build_export(export_id: int) -> None:
     build_export_file(export_id=export_id)
 
 
-@shared_task(name="plan.tasks.build_plan_report")
+@shared_task(name="plan.tasks.build_plan_report", acks_late=True, reject_on_worker_lost=True)
 def build_plan_report(report_id: int) -> None:
     """Make the plan-evaluation report's XLSX and PDF (no-op when already made)."""
     from plan.plan_report import build_report_files
 
     build_report_files(report_id=report_id)
+
+
+@shared_task(name="plan.tasks.sweep_stuck_exports", acks_late=True, reject_on_worker_lost=True)
+def sweep_stuck_exports() -> dict[str, int]:
+    """Periodic: re-queue exports whose worker and message are gone, or fail them after 3 starts."""
+    from plan.exports import sweep_stuck_exports as sweep
+
+    return sweep()
