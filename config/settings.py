@@ -269,6 +269,7 @@ REST_FRAMEWORK = {
             "submit": "30/min",
             "reports": "60/min",
             "imports": "10/hour",
+            "join": "10/hour",
         }.items()
     },
 }

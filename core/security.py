@@ -119,3 +119,9 @@ class ImportThrottle(_PerUserThrottle):
     """Bulk imports per user."""
 
     scope = "imports"
+
+
+class JoinRequestThrottle(_PerUserThrottle):
+    """Requests to join an enterprise per user: asking codes one after another is not a search."""
+
+    scope = "join"

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.security import JoinRequestThrottle
 from enterprises import joining
 from enterprises.models import JoinRequest, Membership
 
@@ -68,6 +69,9 @@ class JoinRequestViewSet(
     serializer_class = JoinRequestSerializer
     permission_classes = [IsAuthenticated]
     filterset_fields = ["status"]
+
+    def get_throttles(self):
+        return [JoinRequestThrottle()] if self.action == "create" else super().get_throttles()
 
     def get_queryset(self):
         return joining.join_requests_visible_to(self.request.user)

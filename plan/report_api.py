@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.outbox import enqueue
+from core.security import ReportThrottle
 from parks.access import is_commission
 from plan.models import PlanReport
 from plan.statistics import local_today
@@ -82,6 +83,7 @@ class PlanReportCreateView(APIView):
     """Ask for the plan-evaluation report of a date (XLSX and PDF, made in the background)."""
 
     permission_classes = PERMISSIONS
+    throttle_classes = [ReportThrottle]
 
     @extend_schema(
         request=PlanReportRequestSerializer,

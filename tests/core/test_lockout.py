@@ -165,3 +165,17 @@ def test_submit_and_reports_are_throttled_per_user(settings, client_for, member,
     assert api.get("/api/v1/assessments/999999/report/").status_code == 404
     assert api.get("/api/v1/assessments/999999/report/").status_code == 429
     assert api.get("/api/v1/assessments/999999/report.pdf").status_code == 429
+
+
+def test_join_requests_and_plan_reports_are_throttled_per_user(settings, client_for, make_user, commission):
+    _rates(settings, join="2/hour", reports="1/min")
+    api = client_for(make_user())
+    codes = [
+        api.post("/api/v1/join-requests/", {"credit_code": "91110000600037341L"}, format="json").status_code
+        for _ in range(3)
+    ]
+    assert codes[:2] == [400, 400] and codes[2] == 429  # unknown code twice, then refused unheard
+    assert api.get("/api/v1/join-requests/").status_code == 200  # reading is not throttled
+    reports = client_for(commission)
+    assert reports.post("/api/v1/reports/plan/", {"as_of": "2999-01-01"}, format="json").status_code == 400
+    assert reports.post("/api/v1/reports/plan/", {}, format="json").status_code == 429
