@@ -11,4 +11,5 @@ urlpatterns = [
     path("enterprise/register/", views.enterprise_register, name="enterprise-register"),
     path("enterprise/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("enterprise/join/", views.enterprise_join, name="enterprise-join"),
+    path("join-requests/", views.join_request_list, name="join-requests"),
 ]

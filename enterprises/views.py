@@ -10,7 +10,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +18,7 @@ from core.errors import DomainError, refusal_text
 from enterprises import services
 from enterprises.access import member_enterprise, member_enterprise_id
 from enterprises.forms import EnterpriseForm, JoinForm, SignUpForm
-from enterprises.joining import request_to_join
+from enterprises.joining import decide_join_request, join_requests_visible_to, may_decide, request_to_join
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,3 +119,26 @@ def enterprise_join(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_request_list(request: HttpRequest) -> HttpResponse:
+    """Requests to join the enterprises the user acts for or reviews: approve, or refuse with a reason."""
+    requests = join_requests_visible_to(request.user).exclude(user=request.user)
+    if request.method == "POST":
+        join_request = get_object_or_404(requests, pk=request.POST.get("request", "0") or "0")
+        try:
+            decide_join_request(
+                by=request.user,
+                join_request=join_request,
+                decision=request.POST.get("decision", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, refusal_text(exc))
+        else:
+            messages.success(request, _("Decided; the person is told by e-mail."))
+        return redirect("join-requests")
+    pending = [jr for jr in requests.order_by("status", "-created_at") if may_decide(request.user, jr)]
+    return render(request, "enterprises/join_requests.html", {"join_requests": pending})

@@ -73,6 +73,7 @@ def enterprise_home_context(request: HttpRequest, enterprise: Enterprise) -> dic
         "cloud_tier": tier,
         "next_steps": next_steps,
         "rounds": rounds,
+        "join_pending": pending_join_requests(request.user),
     }
 
 
@@ -111,6 +112,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "assessments": Assessment.objects.visible_to(request.user).filter(status="submitted").count(),
             "cloud": CloudAdoption.objects.visible_to(request.user).filter(status="pending").count(),
             "platforms": PlatformUsage.objects.visible_to(request.user).filter(status="pending").count(),
+            "join_requests": pending_join_requests(request.user),
         }
         return render(request, "plan/home_staff.html", {"role": role, "waiting": waiting})
     return render(request, "plan/landing.html")
+
+
+def pending_join_requests(user) -> int:
+    """Requests to join that wait for `user`'s decision: the visible ones (their enterprise's, or
+    in the parks they review) other than their own."""
+    return join_requests_visible_to(user).filter(status="pending").exclude(user=user).count()

@@ -166,3 +166,42 @@ def test_join_from_the_no_company_home_page(newcomer, enterprise):
     unknown = client.post("/enterprise/join/", {"credit_code": credit_code()}, follow=True)
     assert JoinRequest.objects.filter(user=newcomer).count() == 1
     assert unknown.status_code == 200
+
+
+def _browser(user):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def test_members_and_reviewers_decide_on_the_page(
+    pending, member, manager, other_member, newcomer, enterprise, celery_eager
+):
+    # The member's home page says a request waits, and links to the decision page.
+    assert 'id="join-requests-link"' in _browser(member).get("/").content.decode()
+    assert 'id="join-requests-link"' in _browser(manager).get("/").content.decode()
+    page = _browser(member).get("/join-requests/").content.decode()
+    assert "newcomer" in page and "我是新任财务" in page
+    # Another enterprise's member sees nothing and cannot decide it (404, nothing changes).
+    assert "newcomer" not in _browser(other_member).get("/join-requests/").content.decode()
+    refused = _browser(other_member).post(
+        "/join-requests/", {"request": pending["id"], "decision": "approve"}
+    )
+    assert refused.status_code == 404
+    # A refusal without a reason is refused, naming what is missing; nothing changes.
+    _browser(manager).post("/join-requests/", {"request": pending["id"], "decision": "refuse"}, follow=True)
+    assert JoinRequest.objects.get(pk=pending["id"]).status == "pending"
+    # The park manager approves: the newcomer now acts for the enterprise.
+    done = _browser(manager).post("/join-requests/", {"request": pending["id"], "decision": "approve"})
+    assert done.status_code == 302
+    assert Membership.objects.filter(user=newcomer, enterprise=enterprise).exists()
+    assert 'id="join-requests-link"' not in _browser(member).get("/").content.decode()
+
+
+def test_the_requester_cannot_decide_their_own_request_on_the_page(pending, newcomer):
+    response = _browser(newcomer).post("/join-requests/", {"request": pending["id"], "decision": "approve"})
+    assert response.status_code == 404
+    assert JoinRequest.objects.get(pk=pending["id"]).status == "pending"
+    assert _browser(newcomer).get("/join-requests/").status_code == 200
