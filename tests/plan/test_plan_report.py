@@ -33,7 +33,7 @@ def data():
 
 
 @pytest.fixture
-def make_report(django_capture_on_commit_callbacks):
+def make_report(django_capture_on_commit_callbacks, celery_eager):
     def make(client, as_of=AS_OF) -> dict:
         # Celery runs inline without Redis: the report is made once the request commits.
         with django_capture_on_commit_callbacks(execute=True):
@@ -138,7 +138,9 @@ def test_the_pdf_names_every_goal_in_chinese(data, client_for, commission, tmp_p
     assert "方法说明" in flat and "按区域" in flat
 
 
-def test_the_city_dashboard_makes_a_report_and_lists_it(data, commission, django_capture_on_commit_callbacks):
+def test_the_city_dashboard_makes_a_report_and_lists_it(
+    data, commission, django_capture_on_commit_callbacks, celery_eager
+):
     from django.test import Client
 
     browser = Client()
