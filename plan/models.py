@@ -303,11 +303,7 @@ class Export(models.Model):
 class PlanReport(models.Model):
     """The plan-evaluation report (规划中期/终期评估) for one date: an XLSX and a PDF, made by a task."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = Export.Status  # the same life as a background export
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

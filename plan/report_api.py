@@ -20,17 +20,9 @@ from rest_framework.views import APIView
 
 from core.outbox import enqueue
 from core.security import ReportThrottle
-from parks.access import is_commission
+from parks.api import IsCommission
 from plan.models import PlanReport
 from plan.statistics import local_today
-
-
-class IsCommission(permissions.BasePermission):
-    message = _("Only the commission makes the plan-evaluation report.")
-
-    def has_permission(self, request, view) -> bool:
-        return is_commission(request.user)
-
 
 PERMISSIONS = [permissions.IsAuthenticated, IsCommission]
 FILE_TYPES = {
