@@ -59,8 +59,10 @@ class EnterpriseAdminForm(forms.ModelForm):
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["code", "level", "parent", "name", "name_en", "sector", "key"]
-    list_filter = ["level", "sector", "key"]
+    list_display = ["code", "level", "parent", "name", "name_en", "sector", "key", "digital_core"]
+    list_filter = ["level", "sector", "key", "digital_core"]
+    list_editable = ["digital_core"]
+    list_select_related = ["parent"]
     search_fields = ["code", "name", "name_en"]
 
 

@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.security import LoginThrottle, RegistrationThrottle, lockout_response
 from enterprises import services
 from enterprises.entity_types import entity_of_credit_code
-from enterprises.models import Enterprise, Industry, KeyIndustry, Sector, Size
+from enterprises.models import DigitalCore, Enterprise, Industry, KeyIndustry, Sector, Size
 from parks.models import District, Park, Zone
 
 User = get_user_model()
@@ -117,25 +117,32 @@ class RegisterView(generics.GenericAPIView):
 
 class IndustrySerializer(serializers.ModelSerializer):
     key = serializers.SerializerMethodField()
+    digital_core = serializers.SerializerMethodField(
+        help_text="Group 01-04 of the 2021 digital-economy core industries, or null."
+    )
     parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)
 
     class Meta:
         model = Industry
-        fields = ["code", "level", "parent", "name", "name_en", "sector", "key"]
+        fields = ["code", "level", "parent", "name", "name_en", "sector", "key", "digital_core"]
 
     def get_key(self, obj: Industry) -> str | None:
         return obj.key or None
 
+    def get_digital_core(self, obj: Industry) -> str | None:
+        return obj.digital_core or None
+
 
 class IndustryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Every GB/T 4754-2017 level loaded (division, group, class) with its parent, sector and key group (anyone)."""
+    """Every GB/T 4754-2017 level (section, division, group, class) with its parent, sector, key group and
+    digital-economy core group (anyone)."""
 
     queryset = Industry.objects.all()
     serializer_class = IndustrySerializer
     permission_classes = [permissions.AllowAny]
     pagination_class = None
     lookup_field = "code"
-    filterset_fields = ["sector", "key", "level", "parent"]
+    filterset_fields = ["sector", "key", "level", "parent", "digital_core"]
 
 
 # --- enterprises --------------------------------------------------------------------------------
@@ -146,6 +153,7 @@ class EnterpriseFilter(filters.FilterSet):
     sector = filters.ChoiceFilter(field_name="industry__sector", choices=Sector.choices)
     industry = filters.CharFilter(field_name="industry__code")
     key = filters.ChoiceFilter(field_name="industry__key", choices=KeyIndustry.choices)
+    digital_core = filters.ChoiceFilter(field_name="industry__digital_core", choices=DigitalCore.choices)
     district = filters.CharFilter(field_name="district__code")
     zone = filters.ChoiceFilter(field_name="district__zone", choices=Zone.choices)
     size = filters.ChoiceFilter(choices=Size.choices)
@@ -166,7 +174,11 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
     industry = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Industry.objects.all(),
-        error_messages={"does_not_exist": _("No GB/T 4754-2017 division has the code “{value}” (e.g. C34).")},
+        error_messages={
+            "does_not_exist": _(
+                "No GB/T 4754-2017 division, group or class has the code “{value}” (e.g. C34, K701 or I6513)."
+            )
+        },
     )
     district = serializers.SlugRelatedField(
         slug_field="code",
@@ -193,6 +205,10 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
         ),
     )
     zone = serializers.CharField(source="district.zone", read_only=True)
+    digital_core = serializers.SerializerMethodField(
+        help_text="The enterprise's group of the 2021 digital-economy core industries (01-04), from its "
+        "industry; null outside the core or when the industry is too broad to tell."
+    )
     revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     total_assets = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
@@ -208,6 +224,7 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
             "flags",
             "sector",
             "industry",
+            "digital_core",
             "district",
             "zone",
             "park",
@@ -219,6 +236,9 @@ class EnterpriseDetailsSerializer(serializers.ModelSerializer):
             "size_version",
         ]
         read_only_fields = ["id", "entity_type", "sector", "zone", "size", "size_source", "size_version"]
+
+    def get_digital_core(self, obj: Enterprise) -> str | None:
+        return obj.industry.digital_core or None
 
     def validate_credit_code(self, value: str) -> str:
         # Checked here too (the service checks again), so that every problem is named at once.

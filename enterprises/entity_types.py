@@ -96,6 +96,11 @@ def industry_refusal(*, entity_type: str, industry_code: str, sector: str) -> st
             "Section %(section)s (public administration, social and international organisations) is "
             "not an industry of enterprises; choose the industry the company works in."
         ) % {"section": section}
+    if len(industry_code) == 1:
+        return _(
+            "Section %(section)s is too broad: choose the division, group or class the company works "
+            "in (e.g. C34, K701 or I6513)."
+        ) % {"section": section}
     if entity_type == "collective" and sector != "agriculture":
         return _(
             "A rural collective economic organisation (credit code N1-N3) registers only in "

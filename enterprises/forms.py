@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorsForm
 from core.i18n import local_name
-from enterprises.models import Industry, Sector
+from enterprises.models import Industry, IndustryLevel, Sector
 from parks.models import District, Park
 
 User = get_user_model()
@@ -91,9 +91,11 @@ class EnterpriseForm(DomainErrorsForm):
     )
     name = forms.CharField(label=_("Company name"), max_length=200)
     industry = IndustryChoiceField(
-        label=_("Industry (GB/T 4754-2017 division)"),
-        # Sections S and T are not industries of enterprises (DOMAIN.md section 4).
-        queryset=Industry.objects.exclude(code__startswith="S").exclude(code__startswith="T"),
+        label=_("Industry (GB/T 4754-2017 division, group or class)"),
+        # Sections S and T are not industries of enterprises (DOMAIN.md section 4); a section is too broad.
+        queryset=Industry.objects.exclude(code__startswith="S")
+        .exclude(code__startswith="T")
+        .exclude(level=IndustryLevel.SECTION),
         empty_label=_("Choose the industry"),
         show_code=True,
     )

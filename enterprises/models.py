@@ -37,6 +37,15 @@ class KeyIndustry(models.TextChoices):
     FOOD = "food", _("Food")
 
 
+class DigitalCore(models.TextChoices):
+    """Groups of the NBS 数字经济及其核心产业统计分类 (2021); 01-04 are the core industries."""
+
+    PRODUCT_MANUFACTURING = "01", _("Digital product manufacturing")
+    PRODUCT_SERVICES = "02", _("Digital product services")
+    TECHNOLOGY_APPLICATION = "03", _("Digital technology application")
+    FACTOR_DRIVEN = "04", _("Digital factor-driven industries")
+
+
 class EntityType(models.TextChoices):
     """The kind of body, from positions 1-2 of the credit code (DOMAIN.md section 2)."""
 
@@ -65,11 +74,16 @@ class IndustryLevel(models.TextChoices):
     CLASS = "class", _("Class")
 
 
+def division_of_code(code: str) -> str:
+    """ "K70" for K70, K701 and K7010; "" for the section K."""
+    return code[:3] if len(code) >= 3 else ""
+
+
 class Industry(models.Model):
     """A GB/T 4754-2017 section (K), division (K70), group (K701) or class (K7010).
 
     Codes are the section letter followed by the division's two digits, the group's three or the
-    class's four; an enterprise's industry is a division, group or class.
+    class's four; an enterprise's industry is a division, group or class, never a section.
     """
 
     code = models.CharField(_("code"), max_length=5, primary_key=True)
@@ -85,9 +99,27 @@ class Industry(models.Model):
         verbose_name=_("parent"),
     )
     name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=150)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
     key = models.CharField(_("key industry"), max_length=12, choices=KeyIndustry.choices, blank=True)
+    division_code = models.CharField(
+        _("division"),
+        max_length=3,
+        default="",
+        editable=False,
+        db_index=True,
+        help_text=_("The division this row belongs to (K70 for K7010); empty for a section."),
+    )
+    digital_core = models.CharField(
+        _("digital-economy core group"),
+        max_length=2,
+        choices=DigitalCore.choices,
+        blank=True,
+        help_text=_(
+            "Group 01-04 of the 2021 digital-economy classification. On a division or group, set "
+            "only when every class below it is in the same group."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -96,6 +128,10 @@ class Industry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.division_code = division_of_code(self.code)
+        super().save(*args, **kwargs)
 
     @property
     def division(self) -> int:

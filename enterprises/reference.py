@@ -1,10 +1,14 @@
-"""Reference data of DOMAIN.md section 4: every GB/T 4754-2017 division, sector and key group."""
+"""Reference data of DOMAIN.md section 4: GB/T 4754-2017 to the class level, sectors, key groups,
+the digital-economy core industries; and the size table of section 3."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from django.db import transaction
 
-from enterprises.models import Industry, SizeRule, SizeTable
+from enterprises.models import Industry, SizeRule, SizeTable, division_of_code
 from enterprises.sizes import TABLE_2017, TABLE_2017_VALID_FROM, TABLE_2017_VERSION, SizeRow
 
 # (section, division, name, English name)
@@ -143,21 +147,61 @@ DIVISIONS = [
     ("T", 97, "国际组织", "International organisations"),
 ]
 
-# Groups (3 digits) and classes (4 digits) below the divisions: (code, name, English name).
-# Real estate splits here, as the size table needs (K701 development, K702 property management).
-GROUPS_AND_CLASSES = [
-    ("K701", "房地产开发经营", "Real estate development"),
-    ("K7010", "房地产开发经营", "Real estate development"),
-    ("K702", "物业管理", "Property management"),
-    ("K7020", "物业管理", "Property management"),
-    ("K703", "房地产中介服务", "Real estate agency services"),
-    ("K7030", "房地产中介服务", "Real estate agency services"),
-    ("K704", "房地产租赁经营", "Real estate leasing"),
-    ("K7040", "房地产租赁经营", "Real estate leasing"),
-    ("K709", "其他房地产业", "Other real estate activities"),
-    ("K7090", "其他房地产业", "Other real estate activities"),
-]
-LEVEL_OF_LENGTH = {1: "section", 3: "division", 4: "group", 5: "class"}
+SECTIONS_EN = {
+    "A": "Agriculture, forestry, animal husbandry and fishery",
+    "B": "Mining",
+    "C": "Manufacturing",
+    "D": "Production and supply of electricity, heat, gas and water",
+    "E": "Construction",
+    "F": "Wholesale and retail trades",
+    "G": "Transport, storage and post",
+    "H": "Accommodation and catering",
+    "I": "Information transmission, software and information technology services",
+    "J": "Finance",
+    "K": "Real estate",
+    "L": "Leasing and business services",
+    "M": "Scientific research and technical services",
+    "N": "Water conservancy, environment and public facilities management",
+    "O": "Resident services, repair and other services",
+    "P": "Education",
+    "Q": "Health and social work",
+    "R": "Culture, sports and entertainment",
+    "S": "Public administration, social security and social organisations",
+    "T": "International organisations",
+}
+
+DATA = Path(__file__).with_name("data")
+# Every section, division, group and class of GB/T 4754-2017 (docs/reference-data.md says where
+# the copy comes from): code, level, parent, name.
+INDUSTRIES_CSV = DATA / "gbt4754_2017.csv"
+# Classes of the core digital-economy industries (NBS 2021 classification): class, group, middle class.
+DIGITAL_CORE_CSV = DATA / "digital_core_2021.csv"
+
+
+def industry_rows() -> list[dict[str, str]]:
+    """The rows of the GB/T 4754-2017 file, parents before their children."""
+    with INDUSTRIES_CSV.open(encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def digital_core_of_classes() -> dict[str, str]:
+    """{class code: core group "01".."04"} for the classes the 2021 classification maps."""
+    with DIGITAL_CORE_CSV.open(encoding="utf-8") as file:
+        return {row["class"]: row["group"] for row in csv.DictReader(file)}
+
+
+def digital_core_of_all(rows: list[dict[str, str]]) -> dict[str, str]:
+    """The core group of every code: a class's own; a group's or division's when all its classes
+    share one group (I65 -> 03), else none (C39 also holds classes outside the core)."""
+    of_class = digital_core_of_classes()
+    groups_below: dict[str, set[str]] = {}
+    for row in rows:
+        if row["level"] == "class":
+            code = row["code"]
+            for ancestor in (code[:3], code[:4]):
+                groups_below.setdefault(ancestor, set()).add(of_class.get(code, ""))
+    derived = {code: groups.pop() for code, groups in groups_below.items() if len(groups) == 1}
+    return {code: group for code, group in (derived | of_class).items() if group}
 
 
 # Key industries of the plan (DOMAIN.md section 4), with the divisions usually grouped with them.
@@ -184,42 +228,45 @@ def key_of_division(division: int) -> str:
 
 @transaction.atomic
 def load_industries() -> int:
-    """Create the divisions that are missing; rows already there (maybe edited in the admin) stay.
+    """Create the GB/T 4754-2017 rows that are missing (all four levels); returns how many.
 
-    Returns how many were created; safe to run any number of times.
+    Rows already there (maybe edited in the admin) keep their names and marks; a row loaded before
+    its parent existed gets its parent, and a digital-core group where it has none. Safe to run
+    any number of times.
     """
-    existing = set(Industry.objects.values_list("code", flat=True))
+    rows = industry_rows()
+    english = {
+        f"{section}{division:02d}": name_en for section, division, _, name_en in DIVISIONS
+    } | SECTIONS_EN
+    core = digital_core_of_all(rows)
+    existing = {industry.code: industry for industry in Industry.objects.all()}
     missing = [
         Industry(
-            code=f"{section}{division:02d}",
-            name=name,
-            name_en=name_en,
-            sector=sector_of_section(section),
-            key=key_of_division(division),
+            code=row["code"],
+            level=row["level"],
+            parent_id=row["parent"] or None,
+            name=row["name"],
+            name_en=english.get(row["code"], ""),
+            sector=sector_of_section(row["code"][0]),
+            key=key_of_division(int(row["code"][1:3])) if len(row["code"]) > 1 else "",
+            digital_core=core.get(row["code"], ""),
+            division_code=division_of_code(row["code"]),
         )
-        for section, division, name, name_en in DIVISIONS
-        if f"{section}{division:02d}" not in existing
+        for row in rows
+        if row["code"] not in existing
     ]
     Industry.objects.bulk_create(missing)
-    return len(missing) + _load_lower_levels(existing)
-
-
-def _load_lower_levels(existing: set[str]) -> int:
-    """Groups and classes, each under its parent (parents come first in the list)."""
-    missing = [
-        Industry(
-            code=code,
-            level=LEVEL_OF_LENGTH[len(code)],
-            parent_id=code[:-1] if len(code) == 5 else code[:3],
-            name=name,
-            name_en=name_en,
-            sector=sector_of_section(code[0]),
-            key=key_of_division(int(code[1:3])),
-        )
-        for code, name, name_en in GROUPS_AND_CLASSES
-        if code not in existing
-    ]
-    Industry.objects.bulk_create(missing)
+    parents = {row["code"]: row["parent"] or None for row in rows}
+    completed = []
+    for industry in existing.values():
+        changed = False
+        if industry.parent_id is None and parents.get(industry.code):
+            industry.parent_id, changed = parents[industry.code], True
+        if not industry.digital_core and core.get(industry.code):
+            industry.digital_core, changed = core[industry.code], True
+        if changed:
+            completed.append(industry)
+    Industry.objects.bulk_update(completed, ["parent", "digital_core"])
     return len(missing)
 
 

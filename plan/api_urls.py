@@ -15,6 +15,7 @@ urlpatterns = [
     path("stats/by-sector/", stats_api.StatsBySectorView.as_view(), name="stats-by-sector"),
     path("stats/by-industry/", stats_api.StatsByIndustryView.as_view(), name="stats-by-industry"),
     path("stats/by-district/", stats_api.StatsByDistrictView.as_view(), name="stats-by-district"),
+    path("stats/by-digital-core/", stats_api.StatsByDigitalCoreView.as_view(), name="stats-by-digital-core"),
     path("stats/trend/", stats_api.TrendView.as_view(), name="stats-trend"),
     path("goals/", goals_api.GoalsView.as_view(), name="goals"),
     path("open/stats/", stats_api.OpenStatsView.as_view(), name="open-stats"),

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, DimensionScore, Review
 from cloud.selectors import on_cloud_q, on_platform_q
-from enterprises.models import Enterprise, Sector
+from enterprises.models import DigitalCore, Enterprise, Sector
 from parks.models import Park, Zone
 from parks.selectors import parks_for
 from plan.models import StatsSnapshot
@@ -51,10 +51,14 @@ GROUPINGS = {
     "park": "park__code",
     "zone": "district__zone",
     "sector": "industry__sector",
-    "industry": "industry_id",
+    "industry": "industry__division_code",  # the division, whatever level the enterprise names
     "district": "district_id",
     "key": "industry__key",  # key industry (steel, equipment, ...); "" for the others
+    "digital_core": "industry__digital_core",  # 01-04; "" outside the core industries
 }
+
+# Tables whose rows are a fixed list (the digital-core table leaves out the enterprises outside the core).
+FIXED_ROWS = ("zone", "sector", "digital_core")
 
 TWO_PLACES = Decimal("0.01")
 
@@ -101,7 +105,7 @@ def filtered_enterprises(enterprises: QuerySet[Enterprise], filters: StatsFilter
         "park__code": filters.park,
         "district__zone": filters.zone,
         "industry__sector": filters.sector,
-        "industry_id": filters.industry,
+        "industry__code__startswith": filters.industry,  # C34 covers C341 and C3411 too
         "industry__key": filters.key,
         "district_id": filters.district,
     }
@@ -301,6 +305,8 @@ def table_keys(by: str, *, parks: Iterable[Park] = ()) -> list:
         return list(Sector.values)
     if by == "park":
         return [park.code for park in parks]
+    if by == "digital_core":
+        return list(DigitalCore.values)
     return []
 
 
@@ -314,14 +320,16 @@ def statistics_table(
 ) -> list[dict]:
     """One statistics table: `[{by: code, ...overview figures}]`, four queries whatever the size.
 
-    Rows: every zone (by zone) or sector (by sector) even when empty; by park, each park of
+    Rows: every zone (by zone), sector (by sector) or digital-core group (by digital_core, and
+    only those) even when empty; by park, each park of
     `parks` even when empty and, with `include_outside`, a row `{"park": null}` for enterprises
     outside any park; otherwise (and besides) every group with at least one enterprise in
     scope. Sorted by code, the outside-any-park row last.
     """
     figures = figures_by(enterprises, by=by, as_of=as_of)
     keys = table_keys(by, parks=parks)
-    keys += sorted(key for key in figures if key is not None and key not in keys)
+    if by not in FIXED_ROWS:
+        keys += sorted(key for key in figures if key is not None and key not in keys)
     if include_outside:
         keys.append(None)
     return [{by: key, **public_figures(figures.get(key, empty_figures()))} for key in keys]

@@ -45,7 +45,10 @@ class StatsFilterSerializer(serializers.Serializer):
     park = serializers.CharField(required=False, help_text=_("Park code; one of the parks you oversee."))
     zone = serializers.ChoiceField(choices=Zone.choices, required=False)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
-    industry = serializers.CharField(required=False, help_text=_("GB/T 4754 division code, e.g. C31."))
+    industry = serializers.CharField(
+        required=False,
+        help_text=_("GB/T 4754 code of any level, e.g. C31 (its groups and classes included)."),
+    )
     key = serializers.ChoiceField(choices=KeyIndustry.choices, required=False, help_text=_("Key industry."))
     district = serializers.CharField(required=False, help_text=_("GB/T 2260 code, e.g. 130123."))
     as_of = serializers.DateField(
@@ -155,10 +158,11 @@ def row_serializer(
         "zone": _("Zone code."),
         "sector": _("Sector code."),
         "industry": _("GB/T 4754 division code."),
+        "digital_core": _("Group of the 2021 digital-economy core industries (01-04)."),
         "district": _("GB/T 2260 code."),
     }
     return type(
-        f"{'Open' if base is OpenOverviewSerializer else ''}Stats{by.capitalize()}Row",
+        f"{'Open' if base is OpenOverviewSerializer else ''}Stats{by.title().replace('_', '')}Row",
         (base,),
         {
             by: serializers.CharField(
@@ -245,7 +249,9 @@ def _table_view(by: str, description: str) -> type[StatsTableView]:
         return StatsTableView.get(self, request)
 
     return type(
-        f"StatsBy{by.capitalize()}View", (StatsTableView,), {"by": by, "__doc__": description, "get": get}
+        f"StatsBy{by.title().replace('_', '')}View",
+        (StatsTableView,),
+        {"by": by, "__doc__": description, "get": get},
     )
 
 
@@ -258,6 +264,13 @@ StatsByZoneView = _table_view("zone", "The overview figures per zone (core, ring
 StatsBySectorView = _table_view("sector", "The overview figures per sector, each sector listed.")
 StatsByIndustryView = _table_view(
     "industry", "The overview figures per GB/T 4754 division with at least one enterprise in scope."
+)
+StatsByDigitalCoreView = _table_view(
+    "digital_core",
+    "The overview figures per group of the digital-economy core industries (NBS 2021: 01 digital "
+    "product manufacturing, 02 digital product services, 03 digital technology application, 04 "
+    "digital factor-driven), each group listed; enterprises outside the core are not in the table. "
+    "Filter by park or district for a park's or a county's figures.",
 )
 StatsByDistrictView = _table_view(
     "district", "The overview figures per district with at least one enterprise in scope."

@@ -62,7 +62,7 @@ def cohort_enterprises(user, data: dict, *, as_of: date) -> QuerySet[Enterprise]
     if data.get("sector"):
         enterprises = enterprises.filter(industry__sector=data["sector"])
     if data.get("industry"):
-        enterprises = enterprises.filter(industry_id=data["industry"])
+        enterprises = enterprises.filter(industry__code__startswith=data["industry"])
     if data.get("size"):
         enterprises = enterprises.filter(size=data["size"])
     if data.get("level") not in (None, ""):
