@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "screenshots"
+OUT = Path(os.environ.get("SCREENSHOTS_OUT") or ROOT / "docs" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -93,6 +93,7 @@ def play_scenario() -> dict[str, int]:
     from assessments import services as assessment_services
     from assessments.models import Assessment, Questionnaire
     from assessments.selectors import questionnaire_document
+    from cloud import services as cloud_services
     from cloud.models import Platform
     from enterprises import services as enterprise_services
     from enterprises.models import Enterprise
@@ -153,7 +154,7 @@ def play_scenario() -> dict[str, int]:
     star, star_enterprise = company("shot_star", "石家庄正定智造装备有限公司", "C34", "MA0A1B21")
     assess(star_enterprise, 0.35, when=timezone.now() - timedelta(days=365))
     latest = assess(star_enterprise, 0.72)
-    adoption = enterprise_services.register_cloud_adoption(
+    adoption = cloud_services.register_cloud_adoption(
         by=star,
         enterprise=star_enterprise,
         category="application",
@@ -163,8 +164,8 @@ def play_scenario() -> dict[str, int]:
         contract_start=date(2025, 3, 1),
         contract_end=date(2028, 2, 28),
     )
-    enterprise_services.review_cloud_adoption(by=commission, adoption=adoption, decision="verified")
-    enterprise_services.register_cloud_adoption(
+    cloud_services.review_cloud_adoption(by=commission, adoption=adoption, decision="verified")
+    cloud_services.register_cloud_adoption(
         by=star,
         enterprise=star_enterprise,
         category="equipment",
@@ -175,7 +176,7 @@ def play_scenario() -> dict[str, int]:
     )
     platform = Platform.objects.order_by("pk").first()
     if platform is not None:
-        enterprise_services.declare_platform_usage(
+        cloud_services.declare_platform_usage(
             by=star, enterprise=star_enterprise, platform=platform, since=date(2025, 9, 1)
         )
 
