@@ -153,7 +153,7 @@ def test_contradiction_shows_on_the_page_the_review_step_and_in_the_api(member, 
 
 
 def test_answers_without_contradiction_have_no_checks(member, enterprise, client_for):
-    assessment, document = open_assessment(member, enterprise)
+    assessment, _document = open_assessment(member, enterprise)
     api = client_for(member)
     response = api.patch(
         f"/api/v1/assessments/{assessment.pk}/answers/",
