@@ -257,3 +257,15 @@ def test_enterprise_home_shows_the_parks_assessment_round(member, enterprise, ma
     assert "待完成" in html
     next_steps = html.split('id="next-steps"', 1)[1].split("</section>", 1)[0]
     assert "2026年度评测" in next_steps
+
+
+def test_every_page_has_a_favicon(commission):
+    from django.contrib.staticfiles import finders
+
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.ico")
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon" href="/static/favicon.ico"' in Client().get("/").content.decode()
+    admin = client_as(commission).get("/admin/").content.decode()
+    assert 'rel="icon" href="/static/favicon.ico"' in admin
