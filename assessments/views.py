@@ -243,7 +243,6 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "level": preview.result.level,
             "confirm_error": confirm_error,
         },
-        status=400 if confirm_error else 200,
     )
 
 

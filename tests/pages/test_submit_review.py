@@ -83,7 +83,7 @@ def test_submit_needs_the_explicit_confirmation(member, enterprise):
     services.save_answers(by=member, assessment=assessment, answers=all_answers(document))
     client = client_as(member)
     response = client.post(f"/assessments/{assessment.pk}/submit/")
-    assert response.status_code == 400
+    assert response.status_code == 200  # the page again, with the reason beside the box
     assert "勾选" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.status == "draft"
