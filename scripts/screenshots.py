@@ -201,7 +201,7 @@ def play_scenario() -> dict[str, int]:
         assessment=returned,
         decision="return",
         reason="inconsistent",
-        comment="设备联网率填报为 90%，但“信息系统”一题选择了“未使用”，请核对后重新提交。",
+        comment="设备联网率填写为 90%，但“信息系统”一题选择了“未使用”，请核对后重新提交。",
     )
     manager = waiting_enterprise.park.managers.order_by("pk").first() or commission
     # The park's round for this year, which the star has completed and the draft has not.
