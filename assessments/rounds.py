@@ -1,7 +1,8 @@
 """Assessment rounds: a park asks a set of its enterprises to assess themselves by a deadline.
 
 Writes (`open_round`, `request_reminders`, `send_round_reminders`) and reads (`rounds_for`,
-`with_progress`, `round_members`, `reminder_log`) of rounds, kept together: one small feature.
+`with_progress`, `rounds_of`, `round_members`, `reminder_log`) of rounds, kept together: one small
+feature.
 """
 
 from __future__ import annotations
@@ -95,6 +96,18 @@ def round_enterprises(round_: AssessmentRound) -> QuerySet[Enterprise]:
     if round_.sector:
         enterprises = enterprises.filter(industry__sector=round_.sector)
     return enterprises
+
+
+def rounds_of(enterprise: Enterprise) -> QuerySet[AssessmentRound]:
+    """The rounds `enterprise` belongs to: those naming it, and those covering its park (and
+    sector) that closed no earlier than the day it was registered."""
+    covering = Q(
+        covers_scope=True, park_id=enterprise.park_id, deadline__gte=timezone.localdate(enterprise.created_at)
+    ) & (Q(sector="") | Q(sector=enterprise.industry.sector))
+    listed = Q(covers_scope=False, enterprises=enterprise)
+    if enterprise.park_id is None:
+        covering = Q(pk__in=[])
+    return AssessmentRound.objects.filter(covering | listed).distinct()
 
 
 def round_members(round_: AssessmentRound) -> QuerySet[Enterprise]:

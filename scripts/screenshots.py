@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -207,15 +208,15 @@ def play_scenario() -> dict[str, int]:
     # The park's round for this year, which the star has completed and the draft has not.
     from assessments.rounds import open_round
 
-    open_round(
+    round_ = open_round(
         by=manager,
         park=star_enterprise.park,
-        name="2026年度数字化水平评测",
+        name="2026年度数字化转型评测",
         deadline=timezone.localdate() + timedelta(days=30),
-        enterprises=[star_enterprise, draft_enterprise, waiting_enterprise, returned_enterprise],
         opened_on=timezone.localdate() - timedelta(days=10),
     )
     return {
+        "round": round_.pk,
         "report": latest.pk,
         "draft": draft.pk,
         "waiting": waiting.pk,
@@ -323,6 +324,60 @@ def shoot(base: str, ids: dict, password: str) -> list[Path]:
         context, page = session("shot_star", mobile=True)
         capture(page, "/", "13-phone-home", full=False)
         context.close()
+
+        # Issue 19: the review step before submit, a check while filling, the phone scrolled,
+        # a round's reminders, the PDF's first page.
+        context, page = session("shot_draft")
+        capture(page, f"/assessments/{ids['draft']}/submit/", "20-submit-review")
+        page.goto(f"{base}/assessments/{ids['draft']}/questionnaire/foundation/")
+        page.locator('#item-F-SYS label:has(input[value="a"])').click()
+        page.locator('#item-F-DATA label:has(input[value="d"])').click()
+        page.wait_for_selector("#item-F-DATA .q-item-check:not([hidden])")
+        page.locator("#item-F-SYS").scroll_into_view_if_needed()
+        target = OUT / "21-questionnaire-check.png"
+        page.screenshot(path=str(target))
+        shots.append(target)
+        context.close()
+        context, page = session("shot_draft", mobile=True)
+        page.goto(f"{base}/assessments/{ids['draft']}/questionnaire/foundation/")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+        target = OUT / "22-phone-questionnaire-scrolled.png"
+        page.screenshot(path=str(target))
+        shots.append(target)
+        context.close()
+        context, page = session(ids["reviewer"])
+        page.goto(f"{base}/manage/rounds/{ids['round']}/")
+        page.click("#remind")
+        page.wait_for_load_state("networkidle")
+        page.reload()
+        target = OUT / "23-round-reminders.png"
+        page.screenshot(path=str(target), full_page=True)
+        shots.append(target)
+        context.close()
+        context, page = session("shot_star")
+        pdf = page.request.get(f"{base}/assessments/{ids['report']}/report.pdf").body()
+        context.close()
+        if shutil.which("pdftoppm"):
+            with tempfile.TemporaryDirectory() as scratch:
+                source = Path(scratch) / "report.pdf"
+                source.write_bytes(pdf)
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-png",
+                        "-r",
+                        "110",
+                        "-f",
+                        "1",
+                        "-l",
+                        "1",
+                        "-singlefile",
+                        str(source),
+                        str(OUT / "24-report-pdf"),
+                    ],
+                    check=True,
+                )
+                shots.append(OUT / "24-report-pdf.png")
 
         # The new-company form, for a fresh account.
         context, page = session(None)
