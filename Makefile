@@ -1,10 +1,12 @@
 # make run  — set up .venv, migrate, load reference and demo data, serve on http://127.0.0.1:8000
+#             (another port: make run PORT=8001)
 # make test — install test dependencies and run the whole suite (PostgreSQL/Redis when
 #             DATABASE_URL/REDIS_URL are set; SQLite and inline Celery otherwise)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint messages screenshots bench clean
@@ -23,8 +25,8 @@ run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
-	$(BIN)/python manage.py load_demo_data
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py load_demo_data --site http://127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: $(STAMP)

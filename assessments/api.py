@@ -17,6 +17,8 @@ from rest_framework.response import Response
 
 from assessments import report_data, scoring, selectors, services
 from assessments.models import Assessment, DimensionScore, Questionnaire, Review
+from assessments.plausibility import flag_text
+from assessments.preview import assessment_checks
 from core.security import ReportThrottle, SubmitThrottle
 from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
@@ -191,9 +193,22 @@ class AnswersSerializer(serializers.Serializer):
     answers = serializers.ListField(child=serializers.JSONField(), allow_empty=True)
 
 
+class FiredCheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField(help_text=_("In the request's language."))
+    items = serializers.ListField(child=serializers.CharField(), help_text=_("The items it is about."))
+
+
 class AnswersResponseSerializer(serializers.Serializer):
     answers = AnswerListField()
     missing = serializers.ListField(child=serializers.CharField())
+    checks = FiredCheckSerializer(many=True, help_text=_("The questionnaire's checks these answers fail."))
+
+
+class SubmitWarningSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=_("“check” (a contradiction), “industry_deviation” or “jump”."))
+    code = serializers.CharField(allow_null=True, help_text=_("The check's code, for kind “check”."))
+    message = serializers.CharField(help_text=_("In the request's language."))
 
 
 class SubmitResponseSerializer(serializers.Serializer):
@@ -203,6 +218,10 @@ class SubmitResponseSerializer(serializers.Serializer):
     level = serializers.IntegerField()
     dimension_scores = DimensionScoreSerializer(many=True)
     submitted_at = serializers.DateTimeField()
+    warnings = SubmitWarningSerializer(
+        many=True,
+        help_text=_("Contradictions and unusual values: the submit is done, the reviewer sees them too."),
+    )
 
 
 class AssessmentReviewRequestSerializer(serializers.Serializer):
@@ -331,7 +350,9 @@ class AssessmentViewSet(
         )
         fresh = self.get_queryset().get(pk=assessment.pk)
         body = AssessmentSerializer(fresh, context=self.get_serializer_context()).data
-        return Response({"answers": body["answers"], "missing": body["missing"] or []})
+        return Response(
+            {"answers": body["answers"], "missing": body["missing"] or [], "checks": assessment_checks(fresh)}
+        )
 
     @extend_schema(
         request=None,
@@ -363,6 +384,10 @@ class AssessmentViewSet(
                     assessment.dimension_scores.all(), many=True
                 ).data,
                 "submitted_at": assessment.submitted_at,
+                "warnings": [
+                    {"kind": flag.get("kind"), "code": flag.get("code"), "message": flag_text(flag)}
+                    for flag in assessment.flags or []
+                ],
             }
         )
 

@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from assessments import scoring
-from assessments.models import Assessment, DimensionScore
+from assessments.models import Assessment, DimensionCode, DimensionScore
 
 PEER_MINIMUM = 10
 DEVIATION_LIMIT = Decimal(30)
@@ -75,3 +77,25 @@ def plausibility_flags(*, assessment: Assessment, result: scoring.Result) -> lis
         for c in result.checks
     )
     return flags
+
+
+def flag_text(flag: dict[str, Any]) -> str:
+    """One plausibility flag in words, in the page's language (reviewers and the review step)."""
+    english = (get_language() or "").startswith("en")
+    kind = flag.get("kind")
+    if kind == "industry_deviation":
+        return _(
+            "%(dimension)s: %(score)s, more than 30 points from the industry mean %(mean)s (%(n)s peers)."
+        ) % {
+            "dimension": dict(DimensionCode.choices).get(flag.get("dimension"), flag.get("dimension")),
+            "score": flag.get("score"),
+            "mean": flag.get("industry_mean"),
+            "n": flag.get("peers"),
+        }
+    if kind == "jump":
+        return _("Total %(score)s is %(delta)s points above the previous accepted %(previous)s.") % {
+            "score": flag.get("score"),
+            "delta": flag.get("delta"),
+            "previous": flag.get("previous_score"),
+        }
+    return (flag.get("message_en") if english else None) or flag.get("message") or str(flag)

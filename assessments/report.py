@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, DimensionCode, Review
+from assessments.models import Assessment, Review
+from assessments.plausibility import flag_text
 from assessments.report_data import build_report, city_dimension_means
 from core import charts
 
@@ -140,32 +141,4 @@ def report_context(assessment: Assessment, *, viewer) -> dict:
 
 def flag_texts(assessment: Assessment) -> list[str]:
     """Plausibility flags in words, for reviewers."""
-    english = (get_language() or "").startswith("en")
-    names = dict(DimensionCode.choices)
-    texts = []
-    for flag in assessment.flags or []:
-        kind = flag.get("kind")
-        if kind == "industry_deviation":
-            texts.append(
-                _(
-                    "%(dimension)s: %(score)s, more than 30 points from the industry mean %(mean)s (%(n)s peers)."
-                )
-                % {
-                    "dimension": names.get(flag.get("dimension"), flag.get("dimension")),
-                    "score": flag.get("score"),
-                    "mean": flag.get("industry_mean"),
-                    "n": flag.get("peers"),
-                }
-            )
-        elif kind == "jump":
-            texts.append(
-                _("Total %(score)s is %(delta)s points above the previous accepted %(previous)s.")
-                % {
-                    "score": flag.get("score"),
-                    "delta": flag.get("delta"),
-                    "previous": flag.get("previous_score"),
-                }
-            )
-        else:
-            texts.append((flag.get("message_en") if english else None) or flag.get("message") or str(flag))
-    return texts
+    return [flag_text(flag) for flag in assessment.flags or []]

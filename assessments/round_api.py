@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from assessments import rounds
 from assessments.models import AssessmentRound
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Sector
 from parks.access import is_commission, is_park_manager
 from parks.models import Park
 
@@ -41,13 +41,30 @@ class RoundSerializer(serializers.ModelSerializer):
         queryset=Enterprise.objects.all(),
         help_text=_("Enterprise ids; all of the park's enterprises when omitted."),
     )
+    sector = serializers.ChoiceField(
+        choices=Sector.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Only this sector's enterprises of the park (when `enterprises` is omitted)."),
+    )
     total = serializers.IntegerField(read_only=True)
     completed = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = AssessmentRound
-        fields = ["id", "park", "name", "opened_on", "deadline", "enterprises", "total", "completed"]
-        read_only_fields = ["id", "opened_on", "total", "completed"]
+        fields = [
+            "id",
+            "park",
+            "name",
+            "opened_on",
+            "deadline",
+            "sector",
+            "covers_scope",
+            "enterprises",
+            "total",
+            "completed",
+        ]
+        read_only_fields = ["id", "opened_on", "covers_scope", "total", "completed"]
 
 
 class RoundDetailSerializer(RoundSerializer):
@@ -87,6 +104,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             park=data["park"],
             name=data["name"],
             deadline=data["deadline"],
+            sector=data.get("sector", ""),
             enterprises=data.get("enterprises"),
         )
         round_ = self.get_queryset().get(pk=round_.pk)
@@ -104,13 +122,15 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                         child=serializers.CharField(), help_text=_("Enterprises nobody can be e-mailed at.")
                     ),
                 },
-            )
+            ),
+            409: OpenApiResponse(description=_("Already reminded the most times a day allows.")),
         },
     )
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str) -> Response:
-        """E-mail the members of the enterprises that have not completed the round."""
-        plan = rounds.request_reminders(round_=self.get_object())
+        """E-mail the members of the enterprises that have not completed the round (a few times a day
+        at most), each with the link to the enterprise's assessment."""
+        plan = rounds.request_reminders(round_=self.get_object(), site_url=request.build_absolute_uri("/"))
         return Response(
             {"pending": plan.pending, "recipients": plan.recipients, "unreachable": plan.unreachable},
             status=status.HTTP_202_ACCEPTED,

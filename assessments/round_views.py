@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments import rounds
-from core.errors import DomainError
-from core.i18n import local_name
+from core.errors import DomainError, refusal_text
+from core.i18n import list_separator, local_name
+from enterprises.models import Sector
 from parks.access import reviewer_required
 from parks.selectors import parks_for
 
@@ -29,6 +30,14 @@ class RoundForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. 2026 annual assessment")}),
     )
     deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    sector = forms.ChoiceField(
+        label=gettext_lazy("Sector"),
+        required=False,
+        choices=[("", gettext_lazy("All sectors")), *Sector.choices],
+        help_text=gettext_lazy(
+            "The round covers the park's enterprises, also those registered while it is open."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +76,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/round_detail.html",
-        {"round": round_, "members": members, "today": timezone.localdate()},
+        {
+            "round": round_,
+            "members": members,
+            "reminders": list(rounds.reminder_log(round_)[:200]),
+            "reminders_per_day": rounds.REMINDERS_PER_DAY,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -77,19 +92,25 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = rounds.rounds_for(request.user).filter(pk=pk).first()
     if round_ is None:
         raise Http404
-    plan = rounds.request_reminders(round_=round_)
+    try:
+        plan = rounds.request_reminders(round_=round_, site_url=request.build_absolute_uri("/"))
+    except DomainError as exc:  # StateConflict: the day's limit
+        messages.error(request, refusal_text(exc))
+        return redirect("round-detail", pk=round_.pk)
     if not plan.pending:
         messages.info(request, _("Every enterprise has completed this round; nobody to remind."))
     elif plan.recipients:
         messages.success(
             request,
-            _("Reminder e-mails are queued for %(people)d members of the enterprises not yet done.")
-            % {"people": plan.recipients},
+            _(
+                "Reminder e-mails are being sent to %(people)d members of the enterprises not yet done: %(addresses)s."
+            )
+            % {"people": plan.recipients, "addresses": list_separator().join(plan.addresses)},
         )
     if plan.unreachable:
         messages.warning(
             request,
             _("Nobody can be e-mailed at: %(names)s (no member with an e-mail address).")
-            % {"names": "、".join(plan.unreachable)},
+            % {"names": list_separator().join(plan.unreachable)},
         )
     return redirect("round-detail", pk=round_.pk)

@@ -1,28 +1,32 @@
 """Assessment rounds: a park asks a set of its enterprises to assess themselves by a deadline.
 
 Writes (`open_round`, `request_reminders`, `send_round_reminders`) and reads (`rounds_for`,
-`with_progress`, `round_members`) of rounds, kept together: they are one small feature.
+`with_progress`, `rounds_of`, `round_members`, `reminder_log`) of rounds, kept together: one small
+feature.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import transaction
+from django.db.models import Case, Exists, F, Func, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentRound, RoundReminder
-from core.errors import DomainError
+from core.errors import DomainError, StateConflict
 from core.outbox import enqueue
-from enterprises.models import Enterprise, Membership
+from enterprises.models import Enterprise, Membership, Sector
 from parks.access import is_commission
 from parks.models import Park
 
@@ -45,38 +49,80 @@ def rounds_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AssessmentRou
     return rounds.filter(park__managers=user)
 
 
+def _covered() -> QuerySet[Enterprise]:
+    """The enterprises a covering round (the outer query) covers: its park's, of its sector if it
+    names one, registered by the end of its deadline day."""
+    return Enterprise.objects.filter(
+        Q(Exact(OuterRef("sector"), Value(""))) | Q(industry__sector=OuterRef("sector")),
+        park=OuterRef("park"),
+        created_at__date__lte=OuterRef("deadline"),
+    )
+
+
+def _done_since_opening(opened: Any) -> Exists:
+    from assessments.models import Assessment
+
+    return Exists(
+        Assessment.objects.filter(
+            enterprise=OuterRef("pk"), status__in=DONE_STATUSES, submitted_at__gte=opened
+        )
+    )
+
+
+def _count(enterprises: QuerySet[Enterprise]) -> Coalesce:
+    counted = enterprises.order_by().values(n=Func(F("pk"), function="COUNT"))
+    return Coalesce(Subquery(counted), 0)
+
+
 def with_progress(rounds: QuerySet[AssessmentRound]) -> QuerySet[AssessmentRound]:
     """Rounds annotated with `total` and `completed` enterprises (one query for any number)."""
+    listed = Enterprise.objects.filter(rounds=OuterRef("pk"))
+    covered = _covered()
+    opened = OuterRef("created_at")
     return rounds.order_by("-opened_on", "-pk").annotate(
-        total=Count("enterprises", distinct=True),
-        completed=Count(
-            "enterprises",
-            distinct=True,
-            filter=Q(
-                enterprises__assessments__status__in=DONE_STATUSES,
-                enterprises__assessments__submitted_at__gte=F("created_at"),
-            ),
+        total=Case(When(covers_scope=True, then=_count(covered)), default=_count(listed)),
+        completed=Case(
+            When(covers_scope=True, then=_count(covered.filter(_done_since_opening(OuterRef(opened))))),
+            default=_count(listed.filter(_done_since_opening(OuterRef(opened)))),
         ),
     )
 
 
+def round_enterprises(round_: AssessmentRound) -> QuerySet[Enterprise]:
+    """The enterprises of the round as it is now (see `AssessmentRound`)."""
+    if not round_.covers_scope:
+        return round_.enterprises.all()
+    enterprises = Enterprise.objects.filter(park_id=round_.park_id, created_at__date__lte=round_.deadline)
+    if round_.sector:
+        enterprises = enterprises.filter(industry__sector=round_.sector)
+    return enterprises
+
+
+def rounds_of(enterprise: Enterprise) -> QuerySet[AssessmentRound]:
+    """The rounds `enterprise` belongs to: those naming it, and those covering its park (and
+    sector) that closed no earlier than the day it was registered."""
+    covering = Q(
+        covers_scope=True, park_id=enterprise.park_id, deadline__gte=timezone.localdate(enterprise.created_at)
+    ) & (Q(sector="") | Q(sector=enterprise.industry.sector))
+    listed = Q(covers_scope=False, enterprises=enterprise)
+    if enterprise.park_id is None:
+        covering = Q(pk__in=[])
+    return AssessmentRound.objects.filter(covering | listed).distinct()
+
+
 def round_members(round_: AssessmentRound) -> QuerySet[Enterprise]:
     """The round's enterprises, each annotated with `completed` (bool), by name."""
-    from assessments.models import Assessment
-
     return (
-        round_.enterprises.select_related("industry")
-        .annotate(
-            completed=Exists(
-                Assessment.objects.filter(
-                    enterprise=OuterRef("pk"),
-                    status__in=DONE_STATUSES,
-                    submitted_at__gte=round_.created_at,
-                )
-            )
-        )
+        round_enterprises(round_)
+        .select_related("industry")
+        .annotate(completed=_done_since_opening(round_.created_at))
         .order_by("name")
     )
+
+
+def reminder_log(round_: AssessmentRound) -> QuerySet[RoundReminder]:
+    """Every reminder of the round, newest first: to whom, for which enterprise, queued or sent when."""
+    return round_.reminders.select_related("user", "enterprise").order_by("-queued_at", "-pk")
 
 
 # --- writes ---------------------------------------------------------------------------------------
@@ -89,13 +135,15 @@ def open_round(
     park: Park,
     name: str,
     deadline: date,
+    sector: str = "",
     enterprises: Iterable[Enterprise] | None = None,
     opened_on: date | None = None,
 ) -> AssessmentRound:
-    """Open a round for `enterprises` of `park` (all of the park's enterprises when None).
+    """Open a round for `enterprises` of `park`, or, when None, for the park's enterprises (of
+    `sector` if given) as they are until the round closes, those registered later included.
 
     By the park's manager or the commission. The deadline may not be before the opening day, and
-    every enterprise must belong to the park.
+    every enterprise named must belong to the park.
     """
     if not (is_commission(by) or park.managers.filter(pk=by.pk).exists()):
         raise PermissionDenied(_("Only the park's manager or the commission can open a round here."))
@@ -108,86 +156,135 @@ def open_round(
         errors["deadline"] = [
             _("The deadline cannot be before the round opens (%(day)s).") % {"day": opened_on}
         ]
-    members = list(enterprises) if enterprises is not None else list(park.enterprises.all())
+    if sector and sector not in Sector.values:
+        errors["sector"] = [_("Unknown sector “%(sector)s”.") % {"sector": sector}]
+    members = list(enterprises) if enterprises is not None else []
     outside = [e.name for e in members if e.park_id != park.pk]
     if outside:
         errors["enterprises"] = [_("Not in this park: %(names)s.") % {"names": "、".join(outside)}]
-    elif not members:
+    elif enterprises is not None and not members:
         errors["enterprises"] = [_("The round needs at least one enterprise.")]
     if errors:
         raise DomainError(errors=errors)
     round_ = AssessmentRound.objects.create(
-        park=park, name=name, opened_on=opened_on, deadline=deadline, created_by=by
+        park=park,
+        name=name,
+        opened_on=opened_on,
+        deadline=deadline,
+        sector=sector if enterprises is None else "",
+        covers_scope=enterprises is None,
+        created_by=by,
     )
     round_.enterprises.set(members)
     return round_
 
 
+REMINDERS_PER_DAY = 3
+
+
 @dataclass(frozen=True)
 class ReminderPlan:
-    """Who a reminder reaches: enterprises not done, their members with an e-mail address, and
-    the enterprises nobody can be reached at (no member, or no member with an e-mail address)."""
+    """Who a reminder reaches: enterprises not done, their members with an e-mail address (with
+    the addresses), and the enterprises nobody can be reached at (no member with an address)."""
 
     pending: int
     recipients: int
     unreachable: list[str]
+    addresses: list[str] = field(default_factory=list)
 
 
-def request_reminders(*, round_: AssessmentRound) -> ReminderPlan:
-    """Queue the reminder e-mails of a round (after commit; never lost if Redis is down)."""
-    pending = list(round_members(round_).filter(completed=False).values_list("pk", "name"))
-    reachable = Membership.objects.filter(enterprise__in=[pk for pk, _name in pending]).exclude(
-        user__email=""
-    )
-    reached = set(reachable.values_list("enterprise_id", flat=True))
-    plan = ReminderPlan(
-        pending=len(pending),
-        recipients=reachable.count(),
-        unreachable=[name for pk, name in pending if pk not in reached],
-    )
-    if plan.recipients:
-        enqueue("assessments.tasks.send_round_reminders", round_.pk)
-    return plan
+def request_reminders(*, round_: AssessmentRound, site_url: str) -> ReminderPlan:
+    """Queue a reminder e-mail to every member (with an address) of the enterprises not done, sent
+    after commit (never lost if Redis is down); at most REMINDERS_PER_DAY reminders a day per round.
 
-
-def send_round_reminders(*, round_id: int, today: date | None = None) -> int:
-    """E-mail the members of every enterprise that has not completed the round; returns how many.
-
-    Idempotent per day: a user reminded today for this round is not reminded again today.
+    `site_url` (e.g. "https://dt.example.cn") makes the link to each enterprise's assessment.
+    A fourth reminder the same day -> StateConflict.
     """
-    round_ = AssessmentRound.objects.select_related("park").filter(pk=round_id).first()
-    if round_ is None:
-        return 0
-    today = today or timezone.localdate()
-    pending = round_members(round_).filter(completed=False).values("pk")
-    members = (
-        Membership.objects.filter(enterprise__in=pending)
-        .exclude(user__email="")
-        .select_related("user", "enterprise")
+    today = timezone.localdate()
+    with transaction.atomic():
+        AssessmentRound.objects.select_for_update().filter(pk=round_.pk).first()  # one request at a time
+        sent_today = RoundReminder.objects.filter(round=round_, sent_on=today)
+        batch = (sent_today.aggregate(last=Max("batch"))["last"] or 0) + 1
+        pending = list(round_members(round_).filter(completed=False).values_list("pk", "name"))
+        reachable = list(
+            Membership.objects.filter(enterprise__in=[pk for pk, _name in pending])
+            .exclude(user__email="")
+            .select_related("user")
+            .order_by("enterprise_id", "user_id")
+        )
+        if reachable and batch > REMINDERS_PER_DAY:
+            raise StateConflict(
+                _("This round was already reminded %(n)d times today; the next reminder can go tomorrow.")
+                % {"n": REMINDERS_PER_DAY}
+            )
+        if reachable:
+            RoundReminder.objects.bulk_create(
+                RoundReminder(
+                    round=round_,
+                    user=m.user,
+                    enterprise_id=m.enterprise_id,
+                    email=m.user.email,
+                    sent_on=today,
+                    batch=batch,
+                )
+                for m in reachable
+            )
+            enqueue("assessments.tasks.send_round_reminders", round_.pk, site_url)
+    reached = {m.enterprise_id for m in reachable}
+    return ReminderPlan(
+        pending=len(pending),
+        recipients=len(reachable),
+        unreachable=[name for pk, name in pending if pk not in reached],
+        addresses=[m.user.email for m in reachable],
+    )
+
+
+def assessment_link(*, enterprise_id: int, site_url: str) -> str:
+    """The enterprise's open assessment (its questionnaire), or the page to start one."""
+    from assessments.models import Assessment
+
+    open_one = Assessment.objects.filter(
+        enterprise_id=enterprise_id, status__in=Assessment.OPEN_STATUSES
+    ).first()
+    path = reverse("assessment-fill", args=[open_one.pk]) if open_one else reverse("home")
+    return site_url.rstrip("/") + path
+
+
+def send_round_reminders(*, round_id: int, site_url: str = "") -> int:
+    """Send the round's queued reminders; returns how many went out.
+
+    Each is claimed (`sent_at` set) before it is sent, so a task run twice sends none twice; a
+    failed send is released for the retry.
+    """
+    queued = RoundReminder.objects.filter(round_id=round_id, sent_at=None).select_related(
+        "round__park", "enterprise"
     )
     sent = 0
-    for membership in members:
+    for reminder in queued:
+        if not RoundReminder.objects.filter(pk=reminder.pk, sent_at=None).update(sent_at=timezone.now()):
+            continue  # another run took it
+        round_ = reminder.round
         try:
-            with transaction.atomic():
-                RoundReminder.objects.create(round=round_, user=membership.user, sent_on=today)
-        except IntegrityError:
-            continue  # already reminded today
-        with translation.override(settings.LANGUAGE_CODE):
-            send_mail(
-                subject=_("Reminder: %(round)s, deadline %(deadline)s")
-                % {"round": round_.name, "deadline": round_.deadline.isoformat()},
-                message=_(
-                    "%(enterprise)s has not yet submitted its digital-maturity self-assessment for "
-                    "“%(round)s” of %(park)s. Please log in and complete it by %(deadline)s."
+            with translation.override(settings.LANGUAGE_CODE):
+                send_mail(
+                    subject=_("Reminder: %(round)s, deadline %(deadline)s")
+                    % {"round": round_.name, "deadline": round_.deadline.isoformat()},
+                    message=_(
+                        "%(enterprise)s has not yet submitted its digital-transformation self-assessment "
+                        "for “%(round)s” of %(park)s. Please complete and submit it by %(deadline)s:\n\n%(link)s"
+                    )
+                    % {
+                        "enterprise": reminder.enterprise.name if reminder.enterprise else "",
+                        "round": round_.name,
+                        "park": round_.park.name,
+                        "deadline": round_.deadline.isoformat(),
+                        "link": assessment_link(enterprise_id=reminder.enterprise_id, site_url=site_url),
+                    },
+                    from_email=None,
+                    recipient_list=[reminder.email or reminder.user.email],
                 )
-                % {
-                    "enterprise": membership.enterprise.name,
-                    "round": round_.name,
-                    "park": round_.park.name,
-                    "deadline": round_.deadline.isoformat(),
-                },
-                from_email=None,
-                recipient_list=[membership.user.email],
-            )
+        except Exception:
+            RoundReminder.objects.filter(pk=reminder.pk).update(sent_at=None)
+            raise
         sent += 1
     return sent

@@ -14,6 +14,7 @@ urlpatterns = [
         name="assessment-fill-dimension",
     ),
     path("assessments/<int:pk>/report/", views.assessment_report, name="assessment-report"),
+    path("assessments/<int:pk>/submit/", views.assessment_submit, name="assessment-submit"),
 ]
 
 urlpatterns += [

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from assessments import services
 from assessments.models import Assessment, Questionnaire, Review
 from assessments.pdf import report_pdf
+from assessments.preview import answer_words, assessment_checks, submit_preview
 from assessments.report import flag_texts, report_context
 from assessments.selectors import get_assessment_for_user, questionnaire_document
 from core.errors import DomainError, StateConflict, refusal_text
@@ -91,11 +92,8 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
     document = _document(assessment)
     dimensions = document["dimensions"]
     codes = [d["code"] for d in dimensions]
-    if dimension is None:
-        return redirect("assessment-fill-dimension", pk=pk, dimension=codes[0])
-    if dimension not in codes:
+    if dimension is not None and dimension not in codes:
         raise Http404
-    index = codes.index(dimension)
     urls = {code: reverse("assessment-fill-dimension", args=[pk, code]) for code in codes}
     for d in dimensions:
         d["url"] = urls[d["code"]]
@@ -116,6 +114,10 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
             done += answered
             if item.get("required") and not answered:
                 open_items.append({**item, "url": f"{urls[d['code']]}#item-{item['code']}"})
+    if dimension is None:
+        # Coming back: at the first required item still open, else at the start.
+        return redirect(open_items[0]["url"] if open_items else urls[codes[0]])
+    index = codes.index(dimension)
     current = dimensions[index]
     last_return = None
     if assessment.status == Assessment.Status.RETURNED:
@@ -125,8 +127,7 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
     config = {
         "assessment": assessment.pk,
         "answers_url": f"/api/v1/assessments/{assessment.pk}/answers/",
-        "submit_url": f"/api/v1/assessments/{assessment.pk}/submit/",
-        "report_url": reverse("assessment-report", args=[assessment.pk]),
+        "checks": assessment_checks(assessment),
         "dimension_urls": urls,
         "english": (get_language() or "").startswith("en"),
         "messages": {
@@ -141,11 +142,8 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
             "ratio_denominator": _("The second number must be greater than 0."),
             "ratio_range": _("The first number cannot be greater than the second."),
             "number_invalid": _("Enter a number."),
-            "missing": _(
-                "%(n)s required items are still open: see the list “Required items still open”, each links to its question."
-            ),
-            "submit_offline": _("Could not submit: no connection. Your answers are kept; try again."),
             "open_n": _("%(n)s open"),
+            "check": _("Please check:"),
         },
     }
     return render(
@@ -174,8 +172,76 @@ def assessment_fill(request: HttpRequest, pk: int, dimension: str | None = None)
                 "open": open_items,
             },
             "last_return": last_return,
+            "review_url": reverse("assessment-submit", args=[assessment.pk]),
             "answers": stored,
             "config": config,
+        },
+    )
+
+
+@login_required
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review step before submit: every answer by section, the required items still open
+    (linked), the checks and plausibility flags in words, the score preview; submitting needs an
+    explicit confirmation (POST with `confirm`)."""
+    assessment = get_assessment_for_user(request.user, pk)
+    if not assessment.is_open or not is_member(request.user, assessment.enterprise):
+        return redirect("assessment-report", pk=assessment.pk)
+    confirm_error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            confirm_error = _("Tick the box to confirm that you checked the answers.")
+        else:
+            try:
+                services.submit_assessment(by=request.user, assessment=assessment)
+            except DomainError as exc:  # StateConflict included
+                messages.error(request, refusal_text(exc))
+                return redirect("assessment-submit", pk=assessment.pk)
+            messages.success(request, _("Submitted to the park for review."))
+            return redirect("assessment-report", pk=assessment.pk)
+    document = _document(assessment)
+    preview = submit_preview(assessment)
+    by_item = {answer.item: answer.as_dict() for answer in assessment.answers.all()}
+    concerned = {code for check in preview.checks for code in check["items"]}
+    missing = set(preview.result.missing)
+    dimension_scores = preview.result.dimension_scores()
+    sections = []
+    for dimension in document["dimensions"]:
+        url = reverse("assessment-fill-dimension", args=[pk, dimension["code"]])
+        rows = [
+            {
+                "item": item,
+                "answer": answer_words(item, by_item.get(item["code"])),
+                "url": f"{url}#item-{item['code']}",
+                "missing": item["code"] in missing,
+                "concerned": item["code"] in concerned,
+            }
+            for item in dimension["items"]
+            if preview.applicable.get(item["code"], True)
+        ]
+        sections.append(
+            {
+                "dimension": dimension,
+                "url": url,
+                "rows": rows,
+                "score": dimension_scores.get(dimension["code"]),
+            }
+        )
+    return render(
+        request,
+        "assessments/submit.html",
+        {
+            "assessment": assessment,
+            "document": document,
+            "sections": sections,
+            "missing": [row for section in sections for row in section["rows"] if row["missing"]],
+            "checks": preview.checks,
+            "warnings": [
+                text for text in preview.warnings if text not in {c["message"] for c in preview.checks}
+            ],
+            "score": preview.result.score,
+            "level": preview.result.level,
+            "confirm_error": confirm_error,
         },
     )
 

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
@@ -24,7 +27,14 @@ MOVED_ADMIN = {
     "core": ("parks", "outboxmessage"),
 }
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico of every page (also the admin, the API docs, a PDF): the site's mark."""
+    return redirect(static("favicon.ico"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     *(
         re_path(
             rf"^admin/{old_app}/(?P<model>{models})/(?P<rest>.*)$",

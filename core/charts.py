@@ -176,8 +176,14 @@ def bar_chart(
     label: str = "",
     digits: int = 1,
 ) -> SafeString:
-    """Horizontal bars on a common 0..max_value scale, value printed at the end of each bar."""
-    note_width = 110 if any(b.note for b in bars) else 0
+    """Horizontal bars on a common 0..max_value scale, value printed at the end of each bar.
+
+    The labels and the notes get the room their text needs (none is cut); the chart grows wider
+    rather than leave the bars less than 200 units.
+    """
+    label_width = max([label_width] + [int(_text_width(b.label, 12)) + 16 for b in bars])
+    note_width = max([0] + [int(_text_width(b.note, 11)) + 12 for b in bars if b.note])
+    width = max(width, label_width + note_width + 50 + 200)
     plot = width - label_width - note_width - 50
     height = max(len(bars), 1) * (bar_height + gap) + gap + 16
     svg = _Svg(width, height, label or " / ".join(b.label for b in bars))

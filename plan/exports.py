@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from assessments.levels import LEVEL_NAMES
 from cloud.models import CloudAdoption
@@ -51,15 +52,38 @@ def cell(value: Any) -> Any:
     return value
 
 
-def write_workbook(target: IO[bytes] | str, *, title: str, header: list[str], rows: Iterable[list]) -> int:
-    """Write one sheet (header, then rows) in write-only mode to `target`; returns the row count."""
+def column_width(header: str) -> float:
+    """A column as wide as its header (a CJK character counts twice), at least 10, at most 40."""
+    return min(max(10.0, sum(2 if ord(ch) >= 0x2E80 else 1 for ch in header) + 4.0), 40.0)
+
+
+def write_workbook(
+    target: IO[bytes] | str,
+    *,
+    title: str,
+    header: list[str],
+    rows: Iterable[list],
+    widths: dict[int, float] | None = None,
+) -> int:
+    """Write one sheet in write-only mode to `target`; returns the row count.
+
+    The header row stays in sight (frozen) and carries filters over every row; each column is as
+    wide as its header, or as `widths` (column index -> characters) says.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(
+            index, column_width(name)
+        )
     sheet.append([cell(name) for name in header])
     count = 0
     for row in rows:
         sheet.append([cell(value) for value in row])
         count += 1
+    # Written after the rows in write-only mode, so the filter can cover all of them.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{count + 1}"
     workbook.save(target)
     return count
 
@@ -69,10 +93,11 @@ def write_workbook(target: IO[bytes] | str, *, title: str, header: list[str], ro
 
 def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = None) -> QuerySet:
     """One row per enterprise of `enterprises` with its current assessment and cloud status; one query."""
-    from assessments.models import DimensionScore
+    from assessments.models import Assessment, DimensionScore
 
     as_of = as_of or statistics.local_today()
     current = statistics._current_assessments().filter(enterprise=OuterRef("pk"))
+    latest = Assessment.objects.filter(enterprise=OuterRef("pk")).order_by("-created_at", "-pk")
     dimensions = {
         f"dimension_{code}": Subquery(
             DimensionScore.objects.filter(
@@ -89,6 +114,7 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
         .annotate(
             current_level=Subquery(current.values("level")[:1]),
             current_score=Subquery(current.values("score")[:1]),
+            assessment_status=Subquery(latest.values("status")[:1]),
             on_cloud=ExpressionWrapper(on_cloud_q(as_of), output_field=BooleanField()),
             cloud_pending=Exists(CloudAdoption.objects.filter(enterprise=OuterRef("pk"), status="pending")),
             **dimensions,
@@ -98,12 +124,13 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
             "name",
             "park__code",
             "park__name",
-            "district_id",
+            "district__name",
             "industry__sector",
             "industry_id",
             "industry__name",
             "size",
             "current_level",
+            "assessment_status",
             "current_score",
             *dimensions,
             "on_cloud",
@@ -121,9 +148,10 @@ def cohort_header() -> list[str]:
         _("District"),
         _("Sector"),
         _("Industry"),
-        _("Industry name"),
+        _("Industry code"),
         _("Size"),
         _("Level"),
+        _("Assessment status"),
         _("Score"),
         _("Foundation"),
         _("Operations"),
@@ -134,23 +162,33 @@ def cohort_header() -> list[str]:
     ]
 
 
+# Credit code, name, park, district, industry and status need more room than their headers.
+COHORT_WIDTHS = {1: 22, 2: 36, 3: 26, 4: 14, 6: 28, 10: 18}
+
+
 def cohort_rows(queryset: QuerySet) -> Iterator[list]:
-    """The cohort's rows, read in chunks from one query."""
+    """The cohort's rows, read in chunks from one query: names, not codes; levels as 一级…四级."""
+    from assessments.models import Assessment
+
     sectors = dict(Sector.choices)
     sizes = dict(Size.choices)
+    statuses = dict(Assessment.Status.choices)
+    not_assessed = _("Not assessed")
     on_cloud, pending, none = _("On cloud"), _("Pending verification"), _("Not on cloud")
     for row in queryset.iterator(chunk_size=CHUNK_SIZE):
         status = on_cloud if row["on_cloud"] else pending if row["cloud_pending"] else none
+        level = row["current_level"]
         yield [
             row["credit_code"],
             row["name"],
             row["park__name"] or _("Outside any park"),
-            row["district_id"],
+            row["district__name"],
             str(sectors.get(row["industry__sector"], row["industry__sector"])),
-            row["industry_id"],
             row["industry__name"],
+            row["industry_id"],
             str(sizes.get(row["size"], row["size"])),
-            row["current_level"],
+            str(LEVEL_NAMES[level]) if level is not None else None,
+            str(statuses.get(row["assessment_status"], not_assessed)),
             row["current_score"],
             *(row[f"dimension_{code}"] for code in statistics.DIMENSIONS),
             status,
@@ -167,6 +205,7 @@ def write_cohort(
         title=_("Cohort"),
         header=cohort_header(),
         rows=cohort_rows(cohort_queryset(enterprises, as_of=as_of)),
+        widths=COHORT_WIDTHS,
     )
 
 

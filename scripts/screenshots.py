@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "screenshots"
+OUT = Path(os.environ.get("SCREENSHOTS_OUT") or ROOT / "docs" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -93,6 +94,7 @@ def play_scenario() -> dict[str, int]:
     from assessments import services as assessment_services
     from assessments.models import Assessment, Questionnaire
     from assessments.selectors import questionnaire_document
+    from cloud import services as cloud_services
     from cloud.models import Platform
     from enterprises import services as enterprise_services
     from enterprises.models import Enterprise
@@ -153,7 +155,7 @@ def play_scenario() -> dict[str, int]:
     star, star_enterprise = company("shot_star", "石家庄正定智造装备有限公司", "C34", "MA0A1B21")
     assess(star_enterprise, 0.35, when=timezone.now() - timedelta(days=365))
     latest = assess(star_enterprise, 0.72)
-    adoption = enterprise_services.register_cloud_adoption(
+    adoption = cloud_services.register_cloud_adoption(
         by=star,
         enterprise=star_enterprise,
         category="application",
@@ -163,8 +165,8 @@ def play_scenario() -> dict[str, int]:
         contract_start=date(2025, 3, 1),
         contract_end=date(2028, 2, 28),
     )
-    enterprise_services.review_cloud_adoption(by=commission, adoption=adoption, decision="verified")
-    enterprise_services.register_cloud_adoption(
+    cloud_services.review_cloud_adoption(by=commission, adoption=adoption, decision="verified")
+    cloud_services.register_cloud_adoption(
         by=star,
         enterprise=star_enterprise,
         category="equipment",
@@ -175,7 +177,7 @@ def play_scenario() -> dict[str, int]:
     )
     platform = Platform.objects.order_by("pk").first()
     if platform is not None:
-        enterprise_services.declare_platform_usage(
+        cloud_services.declare_platform_usage(
             by=star, enterprise=star_enterprise, platform=platform, since=date(2025, 9, 1)
         )
 
@@ -200,21 +202,21 @@ def play_scenario() -> dict[str, int]:
         assessment=returned,
         decision="return",
         reason="inconsistent",
-        comment="设备联网率填报为 90%，但“信息系统”一题选择了“未使用”，请核对后重新提交。",
+        comment="设备联网率填写为 90%，但“信息系统”一题选择了“未使用”，请核对后重新提交。",
     )
     manager = waiting_enterprise.park.managers.order_by("pk").first() or commission
     # The park's round for this year, which the star has completed and the draft has not.
     from assessments.rounds import open_round
 
-    open_round(
+    round_ = open_round(
         by=manager,
         park=star_enterprise.park,
-        name="2026年度数字化水平评测",
+        name="2026年度数字化转型评测",
         deadline=timezone.localdate() + timedelta(days=30),
-        enterprises=[star_enterprise, draft_enterprise, waiting_enterprise, returned_enterprise],
         opened_on=timezone.localdate() - timedelta(days=10),
     )
     return {
+        "round": round_.pk,
         "report": latest.pk,
         "draft": draft.pk,
         "waiting": waiting.pk,
@@ -322,6 +324,60 @@ def shoot(base: str, ids: dict, password: str) -> list[Path]:
         context, page = session("shot_star", mobile=True)
         capture(page, "/", "13-phone-home", full=False)
         context.close()
+
+        # Issue 19: the review step before submit, a check while filling, the phone scrolled,
+        # a round's reminders, the PDF's first page.
+        context, page = session("shot_draft")
+        capture(page, f"/assessments/{ids['draft']}/submit/", "20-submit-review")
+        page.goto(f"{base}/assessments/{ids['draft']}/questionnaire/foundation/")
+        page.locator('#item-F-SYS label:has(input[value="a"])').click()
+        page.locator('#item-F-DATA label:has(input[value="d"])').click()
+        page.wait_for_selector("#item-F-DATA .q-item-check:not([hidden])")
+        page.locator("#item-F-SYS").scroll_into_view_if_needed()
+        target = OUT / "21-questionnaire-check.png"
+        page.screenshot(path=str(target))
+        shots.append(target)
+        context.close()
+        context, page = session("shot_draft", mobile=True)
+        page.goto(f"{base}/assessments/{ids['draft']}/questionnaire/foundation/")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+        target = OUT / "22-phone-questionnaire-scrolled.png"
+        page.screenshot(path=str(target))
+        shots.append(target)
+        context.close()
+        context, page = session(ids["reviewer"])
+        page.goto(f"{base}/manage/rounds/{ids['round']}/")
+        page.click("#remind")
+        page.wait_for_load_state("networkidle")
+        page.reload()
+        target = OUT / "23-round-reminders.png"
+        page.screenshot(path=str(target), full_page=True)
+        shots.append(target)
+        context.close()
+        context, page = session("shot_star")
+        pdf = page.request.get(f"{base}/assessments/{ids['report']}/report.pdf").body()
+        context.close()
+        if shutil.which("pdftoppm"):
+            with tempfile.TemporaryDirectory() as scratch:
+                source = Path(scratch) / "report.pdf"
+                source.write_bytes(pdf)
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-png",
+                        "-r",
+                        "110",
+                        "-f",
+                        "1",
+                        "-l",
+                        "1",
+                        "-singlefile",
+                        str(source),
+                        str(OUT / "24-report-pdf"),
+                    ],
+                    check=True,
+                )
+                shots.append(OUT / "24-report-pdf.png")
 
         # The new-company form, for a fresh account.
         context, page = session(None)

@@ -123,8 +123,11 @@ def test_demo_data_is_idempotent_and_realistic(settings):
         return [m.objects.count() for m in (Enterprise, Assessment, CloudAdoption, PlatformUsage)]
 
     before = rows()
-    call_command("load_demo_data", stdout=io.StringIO())
+    printed = io.StringIO()
+    call_command("load_demo_data", "--site", "http://127.0.0.1:8123", stdout=printed)
     assert rows() == before
+    # It prints where the site actually is (make run passes its PORT).
+    assert "Site: http://127.0.0.1:8123/   Admin: http://127.0.0.1:8123/admin/" in printed.getvalue()
     count = before[0]
     assert 55 <= count <= 70
     assert {p.code for p in Park.objects.filter(enterprises__isnull=False)} == {

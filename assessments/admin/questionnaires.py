@@ -268,7 +268,7 @@ class QuestionnaireAdmin(ImmutableWhenPublished, SimpleHistoryAdmin):
             return None
         return export_response(queryset.get())
 
-    @admin.display(description=_("items"))
+    @admin.display(description=_("number of items"))
     def item_count(self, obj: Questionnaire) -> int:
         return obj.items.count()
 

@@ -7,8 +7,8 @@ from assessments.rounds import rounds_for, with_progress
 
 @admin.register(AssessmentRound)
 class AssessmentRoundAdmin(admin.ModelAdmin):
-    list_display = ["name", "park", "opened_on", "deadline", "total", "completed"]
-    list_filter = ["park", "deadline"]
+    list_display = ["name", "park", "sector", "covers_scope", "opened_on", "deadline", "total", "completed"]
+    list_filter = ["park", "deadline", "covers_scope"]
     search_fields = ["name", "park__name"]
     filter_horizontal = ["enterprises"]
     readonly_fields = ["created_by", "created_at"]
@@ -32,6 +32,6 @@ class AssessmentRoundAdmin(admin.ModelAdmin):
 
 @admin.register(RoundReminder)
 class RoundReminderAdmin(admin.ModelAdmin):
-    list_display = ["round", "user", "sent_on"]
+    list_display = ["round", "email", "enterprise", "sent_on", "batch", "queued_at", "sent_at"]
     list_filter = ["sent_on"]
-    search_fields = ["round__name", "user__username"]
+    search_fields = ["round__name", "user__username", "email", "enterprise__name"]

@@ -4,24 +4,40 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.models import Sector
 from parks.models import Park
 
 
 class AssessmentRound(models.Model):
-    """A park's call to a set of enterprises to assess themselves by a deadline.
+    """A park's call to its enterprises to assess themselves by a deadline.
 
-    An enterprise has completed the round when it submitted an assessment (later accepted or
-    still under review) on or after the round opened.
+    A round covers its scope (the park, or the park's enterprises of one sector) as it is: an
+    enterprise registered there while the round is open belongs to it (`covers_scope`); a round
+    opened for a list of enterprises keeps that list. An enterprise has completed the round when
+    it submitted an assessment (later accepted or still under review) on or after the round opened.
     """
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("park"))
     name = models.CharField(_("name"), max_length=120)
     opened_on = models.DateField(_("opened on"))
     deadline = models.DateField(_("deadline"))
+    covers_scope = models.BooleanField(
+        _("covers the whole scope"),
+        default=False,
+        help_text=_(
+            "Every enterprise of the park (and sector), including those registered while it is open."
+        ),
+    )
+    sector = models.CharField(_("sector"), max_length=16, blank=True, choices=Sector.choices)
     enterprises = models.ManyToManyField(
-        "enterprises.Enterprise", related_name="rounds", verbose_name=_("enterprises")
+        "enterprises.Enterprise",
+        related_name="rounds",
+        blank=True,
+        verbose_name=_("enterprises"),
+        help_text=_("Only for a round opened for a list of enterprises."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,19 +63,36 @@ class AssessmentRound(models.Model):
 
 
 class RoundReminder(models.Model):
-    """One reminder e-mail to one user for one round on one day (so a retried task sends none twice)."""
+    """One reminder e-mail to one member for one round: queued when a reviewer asks (`batch`: the
+    how-many-th reminder of the day), `sent_at` once it went out (so a retried task sends none twice)."""
 
     round = models.ForeignKey(
         AssessmentRound, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("round")
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_on = models.DateField(_("sent on"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    sent_on = models.DateField(_("day"))
+    batch = models.PositiveSmallIntegerField(_("reminder of the day"), default=1)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        ordering = ["-queued_at", "-pk"]
         verbose_name = _("round reminder")
         verbose_name_plural = _("round reminders")
         constraints = [
-            models.UniqueConstraint(fields=["round", "user", "sent_on"], name="one_reminder_per_user_and_day")
+            models.UniqueConstraint(
+                fields=["round", "user", "sent_on", "batch"], name="one_reminder_per_user_and_batch"
+            )
         ]
 
     def __str__(self) -> str:

@@ -86,10 +86,10 @@ def cohort_enterprises(user, data: dict, *, as_of: date) -> QuerySet[Enterprise]
 
 
 def cohort_rows(enterprises: QuerySet[Enterprise], *, as_of: date, sort: str) -> QuerySet:
-    """The cohort table's rows: the export's columns plus the latest assessment, sorted."""
+    """The cohort table's rows: the export's columns (the latest assessment's status included) plus
+    the latest assessment's id, sorted."""
     rows = exports.cohort_queryset(enterprises, as_of=as_of).annotate(
         enterprise_id=F("pk"),
-        assessment_status=_latest_assessment("status"),
         assessment_id=_latest_assessment("pk"),
         size_rank=Case(
             When(size="large", then=Value(0)),

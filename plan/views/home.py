@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
-from assessments.rounds import round_members
+from assessments.rounds import round_members, rounds_of
 from cloud.models import CloudAdoption, PlatformUsage
 from cloud.selectors import cloud_tier
 from enterprises.access import member_enterprise, role_of
@@ -80,7 +80,7 @@ def enterprise_home_context(request: HttpRequest, enterprise: Enterprise) -> dic
 def _rounds_of(enterprise: Enterprise) -> list[dict]:
     """The park's assessment rounds that ask for this enterprise, still open or due lately."""
     today = timezone.localdate()
-    recent = enterprise.rounds.filter(deadline__gte=today - timedelta(days=30)).select_related("park")
+    recent = rounds_of(enterprise).filter(deadline__gte=today - timedelta(days=30)).select_related("park")
     rounds = []
     for round_ in recent.order_by("deadline", "pk"):
         completed = bool(

@@ -243,6 +243,7 @@
         inFlight = false;
         var latest = readQueue();
         if (response.ok) {
+          if (body && body.checks) { showChecks(body.checks); }
           // Drop what was saved, unless it changed again while the request was out.
           sent.forEach(function (a) {
             saved[a.item] = JSON.stringify(a);
@@ -287,6 +288,34 @@
     });
   }
 
+  /* ---- the questionnaire's checks (contradictions), computed by the server on the saved answers ---- */
+  var checks = config.checks || [];
+  function showChecks(fired) {
+    checks = fired || [];
+    document.querySelectorAll(".q-item-check").forEach(function (slot) { slot.textContent = ""; slot.hidden = true; });
+    var list = document.getElementById("check-items");
+    list.textContent = "";
+    checks.forEach(function (check) {
+      check.items.forEach(function (code) {
+        var box = el(code);
+        if (!box) { return; }
+        var slot = box.querySelector(".q-item-check");
+        var line = document.createElement("p");
+        line.textContent = t.check + " " + check.message;
+        slot.appendChild(line);
+        slot.hidden = false;
+      });
+      var first = check.items[0];
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      if (first && dimensionOf[first]) { a.href = config.dimension_urls[dimensionOf[first]] + "#item-" + first; }
+      a.textContent = check.message;
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    document.getElementById("checks-panel").hidden = checks.length === 0;
+  }
+
   /* ---- what is shown ---- */
   function refresh() {
     var applies = applicability();
@@ -313,7 +342,7 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = config.dimension_urls[dimensionOf[item.code]] + "#item-" + item.code;
-      a.textContent = item.code + " " + (config.english && item.text_en ? item.text_en : item.text);
+      a.textContent = config.english && item.text_en ? item.text_en : item.text;
       li.appendChild(a);
       list.appendChild(li);
     });
@@ -359,46 +388,19 @@
     }
   });
 
-  var submitButton = document.getElementById("submit-assessment");
-  if (submitButton) {
-    submitButton.addEventListener("click", function () {
-      var out = document.getElementById("submit-result");
-      out.hidden = true;
-      submitButton.disabled = true;
-      flush().then(function () {
-        if (Object.keys(readQueue()).length) {
-          throw new Error("unsaved");
-        }
-        return fetch(config.submit_url, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
-        });
-      }).then(function (response) {
-        return response.json().catch(function () { return null; }).then(function (body) {
-          if (response.ok) {
-            window.localStorage.removeItem(queueKey);
-            window.localStorage.removeItem(partialKey);
-            window.location.assign(config.report_url);
-            return;
-          }
-          submitButton.disabled = false;
-          out.hidden = false;
-          if (response.status === 400 && body && body.missing) {
-            out.textContent = t.missing.replace("%(n)s", String(body.missing.length));
-            var openList = document.getElementById("open-items");
-            if (openList) { openList.scrollIntoView({ block: "center" }); }
-          } else {
-            out.textContent = errorText(body) || t.refused;
-          }
-        });
-      }).catch(function () {
-        submitButton.disabled = false;
-        out.hidden = false;
-        out.textContent = t.submit_offline;
-      });
+  /* The review step reads the saved answers: send what is queued before going there. */
+  var reviewLink = document.getElementById("review-answers");
+  if (reviewLink) {
+    reviewLink.addEventListener("click", function (event) {
+      if (!Object.keys(readQueue()).length) { return; }
+      event.preventDefault();
+      flush().then(function () { window.location.assign(reviewLink.href); });
     });
   }
+
+  /* On a phone the progress panel starts folded: the questions come first. */
+  var progressPanel = document.getElementById("q-progress");
+  if (progressPanel && window.matchMedia("(max-width: 860px)").matches) { progressPanel.open = false; }
 
   /* ---- start: put queued answers and half-typed ratios back, then send ---- */
   Object.keys(pending).forEach(function (code) { writeAnswer(pending[code]); });
@@ -410,6 +412,7 @@
     box.querySelector("[data-part=denominator]").value = partial[code].denominator;
   });
   refresh();
+  showChecks(checks);
   if (Object.keys(pending).length) { setState("queued", t.unsaved); scheduleFlush(0); }
   else { setState("saved", t.saved); }
 }());

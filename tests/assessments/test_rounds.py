@@ -169,3 +169,98 @@ def test_reminders_name_the_enterprises_nobody_can_be_emailed_at(client_for, man
     ).json()["id"]
     response = client.post(f"/api/v1/rounds/{round_id}/remind/")
     assert response.json() == {"pending": 1, "recipients": 0, "unreachable": [enterprise.name]}
+
+
+# --- issue 19: a round covers its scope as it is; reminders link, repeat and are logged ------------
+
+
+def open_round_api(client, **extra):
+    body = {"park": "zhengding", "name": "年度", "deadline": deadline(), **extra}
+    response = client.post("/api/v1/rounds/", body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_an_enterprise_registered_after_opening_joins_the_open_round(client_for, manager, enterprise):
+    client = client_for(manager)
+    round_ = open_round_api(client)
+    assert round_["covers_scope"] is True and round_["total"] == 1
+    late = make_enterprise(name="正定新登记企业", registered=None)  # registered now, after the opening
+    members = {m["name"] for m in client.get(f"/api/v1/rounds/{round_['id']}/").json()["members"]}
+    assert members == {enterprise.name, late.name}
+    assert [r["total"] for r in client.get("/api/v1/rounds/").json()["results"]] == [2]
+
+
+def test_an_enterprise_registered_after_the_deadline_does_not_join(client_for, manager, enterprise):
+    client = client_for(manager)
+    round_ = open_round_api(client, deadline=deadline(days=3))
+    after_close = make_enterprise(name="正定截止后企业", registered=timezone.localdate() + timedelta(days=4))
+    members = {m["name"] for m in client.get(f"/api/v1/rounds/{round_['id']}/").json()["members"]}
+    assert members == {enterprise.name}
+    assert after_close.name not in members
+
+
+def test_a_round_for_a_list_keeps_its_list_and_a_sector_round_its_sector(client_for, manager, enterprise):
+    client = client_for(manager)
+    listed = open_round_api(client, enterprises=[enterprise.pk])
+    assert listed["covers_scope"] is False
+    services_firm = make_enterprise(name="正定软件服务企业", industry="I65", registered=None)
+    make_enterprise(name="正定又一制造企业", registered=None)
+    assert [m["name"] for m in client.get(f"/api/v1/rounds/{listed['id']}/").json()["members"]] == [
+        enterprise.name
+    ]
+    by_sector = open_round_api(client, sector="services")
+    members = [m["name"] for m in client.get(f"/api/v1/rounds/{by_sector['id']}/").json()["members"]]
+    assert members == [services_firm.name]
+    response = client.post(
+        "/api/v1/rounds/",
+        {"park": "zhengding", "name": "x", "deadline": deadline(), "sector": "mining"},
+        format="json",
+    )
+    assert response.status_code == 400 and "sector" in response.json()
+
+
+def test_a_reminder_links_to_the_open_assessment_repeats_and_has_a_daily_limit(
+    client_for,
+    manager,
+    enterprise,
+    member,
+    mailoutbox,
+    questionnaire,
+    django_capture_on_commit_callbacks,
+    celery_eager,
+):
+    from assessments.rounds import REMINDERS_PER_DAY
+
+    member.email = "member@example.cn"
+    member.save()
+    draft = Assessment.objects.create(enterprise=enterprise, questionnaire=questionnaire, status="draft")
+    client = client_for(manager)
+    round_id = open_round_api(client)["id"]
+    for _n in range(REMINDERS_PER_DAY):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/api/v1/rounds/{round_id}/remind/")
+        assert response.status_code == 202
+    # Each reminder went out, each with the link to the enterprise's open assessment.
+    assert len(mailoutbox) == REMINDERS_PER_DAY
+    link = f"http://testserver/assessments/{draft.pk}/questionnaire/"
+    assert all(link in mail.body for mail in mailoutbox)
+    # One more the same day: refused, nothing queued or sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/rounds/{round_id}/remind/")
+    assert response.status_code == 409
+    assert str(REMINDERS_PER_DAY) in response.json()["detail"]
+    assert len(mailoutbox) == REMINDERS_PER_DAY
+    assert send_round_reminders(round_id=round_id) == 0  # nothing left queued: none twice
+
+
+def test_a_reminder_without_an_open_assessment_links_to_the_start(
+    client_for, manager, enterprise, member, mailoutbox, django_capture_on_commit_callbacks, celery_eager
+):
+    member.email = "member@example.cn"
+    member.save()
+    client = client_for(manager)
+    round_id = open_round_api(client)["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/v1/rounds/{round_id}/remind/")
+    assert "http://testserver/\n" in mailoutbox[0].body + "\n"

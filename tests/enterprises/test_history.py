@@ -33,3 +33,25 @@ def test_commission_reads_the_history_in_the_admin(client, commission, enterpris
     response = client.get(f"/admin/enterprises/enterprise/{enterprise.pk}/history/")
     assert response.status_code == 200
     assert enterprise.name in response.content.decode()
+
+
+def test_the_admin_history_reads_in_chinese(client, commission, enterprise, client_for, member):
+    import re
+
+    from parks.models import Park
+
+    client_for(member).patch(
+        f"/api/v1/enterprises/{enterprise.pk}/", {"employees": 321, "total_assets": "800.00"}, format="json"
+    )
+    enterprise.refresh_from_db()
+    enterprise.park = Park.objects.get(code="luquan")
+    enterprise.save()  # a change by nobody signed in (a script): "the system"
+    client.force_login(commission)
+    html = client.get(f"/admin/enterprises/enterprise/{enterprise.pk}/history/").content.decode()
+    table = html.split('id="change-history"', 1)[1].split("</table>", 1)[0]
+    text = re.sub(r"<[^>]+>", " ", table)
+    assert "Changes" not in text and "None" not in text
+    assert "修改内容" in text and "系统" in text
+    assert re.search(r"从业人员\s*：\s*120\s*&nbsp;&rarr;&nbsp;&nbsp;321", text)
+    assert re.search(r"资产总额[^：]*：\s*—\s*&nbsp;&rarr;&nbsp;&nbsp;800", text)  # no "None"
+    assert "鹿泉" in text  # the park by its name, not its id

@@ -44,7 +44,8 @@ def test_start_opens_the_first_dimension_of_the_sector_questionnaire(member, ent
     assessment = start(client)
     assert assessment.questionnaire.sector == enterprise.industry.sector == "manufacturing"
     page = client.get(f"/assessments/{assessment.pk}/questionnaire/", follow=True)
-    assert page.redirect_chain[-1][0] == f"/assessments/{assessment.pk}/questionnaire/foundation/"
+    # Nothing answered yet: it opens at the first required item.
+    assert page.redirect_chain[-1][0] == f"/assessments/{assessment.pk}/questionnaire/foundation/#item-F-NET"
     html = page.content.decode()
     assert "数字化基础" in html and 'id="item-F-NET"' in html
     # Other dimensions are other pages.
@@ -76,7 +77,7 @@ def test_questionnaire_shows_saved_answers_progress_and_open_items(member, enter
         ).group(1)
     )
     assert config["answers_url"] == f"/api/v1/assessments/{assessment.pk}/answers/"
-    assert config["submit_url"] == f"/api/v1/assessments/{assessment.pk}/submit/"
+    assert config["checks"] == []
     # F-SYS-NAMES applies only when F-SYS is b-e: hidden while F-SYS is unanswered.
     assert re.search(r'id="item-F-SYS-NAMES"[^>]*hidden', html)
     # Open required items list names F-DATA (required, unanswered) but not F-NET (answered).

@@ -69,3 +69,31 @@ def test_a_deadline_in_the_past_is_explained(client, manager, enterprise):
     assert response.status_code == 200
     assert response.context["form"].errors["deadline"]
     assert not AssessmentRound.objects.exists()
+
+
+def test_the_round_page_says_what_was_sent_to_whom(
+    client, manager, enterprise, member, mailoutbox, django_capture_on_commit_callbacks, celery_eager
+):
+    from parks.models import Park
+    from tests.conftest import make_enterprise
+
+    member.email = "m@example.cn"
+    member.save()
+    client.force_login(manager)
+    deadline = (timezone.localdate() + timedelta(days=14)).isoformat()
+    client.post(
+        "/manage/rounds/",
+        {"park": Park.objects.get(code="zhengding").pk, "name": "年度", "deadline": deadline},
+    )
+    round_ = AssessmentRound.objects.get()
+    late = make_enterprise(name="正定后来企业", registered=None)
+    for _n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/manage/rounds/{round_.pk}/remind/", follow=True)
+        page = response.content.decode()
+        assert "m@example.cn" in page.split('class="messages"', 1)[1].split("</ul>", 1)[0]
+    assert len(mailoutbox) == 2  # the second reminder is sent too
+    log = page.split('id="reminder-log"', 1)[1].split("</section>", 1)[0]
+    assert log.count("m@example.cn") == 2 and enterprise.name in log and "已发送" in log
+    assert late.name in page  # registered after opening, part of the round
+    assert late.name in page.split('class="messages"', 1)[1].split("</ul>", 1)[0]  # nobody to e-mail there

@@ -257,3 +257,28 @@ def test_enterprise_home_shows_the_parks_assessment_round(member, enterprise, ma
     assert "待完成" in html
     next_steps = html.split('id="next-steps"', 1)[1].split("</section>", 1)[0]
     assert "2026年度评测" in next_steps
+    # An enterprise registered in the park after the round opened sees it too; one of another
+    # park, or one registered after the round closed, does not.
+    from tests.conftest import make_enterprise
+
+    newcomer = User.objects.create_user("newcomer_member", password="S3cure-pass!")
+    make_enterprise(name="正定新企业", member=newcomer, registered=None)
+    assert f'data-round="{round_.pk}"' in client_as(newcomer).get("/").content.decode()
+    elsewhere = User.objects.create_user("luquan_member", password="S3cure-pass!")
+    make_enterprise(name="鹿泉新企业", park="luquan", district="130110", member=elsewhere, registered=None)
+    assert "data-round=" not in client_as(elsewhere).get("/").content.decode()
+    late = User.objects.create_user("late_member", password="S3cure-pass!")
+    make_enterprise(name="正定晚来企业", member=late, registered=timezone.localdate() + timedelta(days=21))
+    assert "data-round=" not in client_as(late).get("/").content.decode()
+
+
+def test_every_page_has_a_favicon(commission):
+    from django.contrib.staticfiles import finders
+
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.ico")
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon" href="/static/favicon.ico"' in Client().get("/").content.decode()
+    admin = client_as(commission).get("/admin/").content.decode()
+    assert 'rel="icon" href="/static/favicon.ico"' in admin

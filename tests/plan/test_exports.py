@@ -56,12 +56,13 @@ def test_cohort_export_has_one_row_per_enterprise_in_scope(cohort, manager, clie
         first.credit_code,
         '\'=HYPERLINK("http://evil")',  # a formula is written as text
         "正定数字经济产业园",
-        "130123",
+        first.district.name,  # names, not codes
         "Manufacturing",
-        "C34",
         first.industry.name,
+        "C34",
         first.get_size_display(),
-        3,
+        "Level 3",
+        "Accepted",
         70,
         30,
         15,
@@ -71,7 +72,31 @@ def test_cohort_export_has_one_row_per_enterprise_in_scope(cohort, manager, clie
         3,
     )
     assert by_code[second.credit_code][1] == "'@二号企业"
-    assert by_code[second.credit_code][8:] == (None,) * 6 + ("Pending verification", None)
+    assert by_code[second.credit_code][8:] == (None, "Not assessed") + (None,) * 5 + (
+        "Pending verification",
+        None,
+    )
+
+
+def test_cohort_export_reads_as_a_spreadsheet_people_use(cohort, manager, client_for):
+    """Chinese by default: levels as 一级…四级, a status column, the header frozen, filters over every
+    row, columns wide enough for their content."""
+    first, second, _other = cohort
+    make_assessment(second, status="submitted", score=40, level=1)
+    content = body(client_for(manager).get("/api/v1/exports/cohort.xlsx"))
+    rows = sheet_rows(content)
+    header = rows[0]
+    assert header[3] == "区县" and header[8] == "等级" and header[9] == "评测状态"
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code[first.credit_code][8:10] == ("三级", "已通过")
+    assert by_code[second.credit_code][8:10] == (None, "已提交")  # not current until accepted
+    assert by_code[first.credit_code][3] == first.district.name
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:Q{len(rows)}"
+    assert sheet.column_dimensions["B"].width >= 30  # the name
+    assert all(sheet.column_dimensions[letter].width >= 10 for letter in "ABCDEFGHIJKLMNOPQ")
 
 
 def test_cohort_export_access(
