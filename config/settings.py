@@ -177,6 +177,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Bulk import of enterprises (enterprises.imports): files up to IMPORT_INLINE_ROWS rows are imported
+# within the request (measured at about 2 s, docs/benchmarks.md), larger ones by a task with
+# progress; a file declaring more than IMPORT_MAX_ROWS rows is refused before it is read.
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "5000"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -289,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionnaireStatusEnum": "assessments.models.Questionnaire.Status",
         "ReviewStatusEnum": "cloud.models.ReviewStatus",
         "ExportStatusEnum": "plan.models.Export.Status",
+        "EnterpriseImportStatusEnum": "enterprises.models.EnterpriseImport.Status",
     },
 }
 
