@@ -182,6 +182,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # progress; a file declaring more than IMPORT_MAX_ROWS rows is refused before it is read.
 IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "5000"))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+# A cohort export is built within the request when this deployment writes it in this many seconds
+# (plan.exports.inline_limit, measured on its own background exports); larger ones in the background.
+EXPORT_INLINE_SECONDS = float(os.environ.get("EXPORT_INLINE_SECONDS", "1.5"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
