@@ -63,13 +63,15 @@ def cell(value: Any) -> Any:
 Progress = Callable[[int], None]
 
 
-def inline_limit() -> int:
+def inline_limit(file_format: str = "xlsx") -> int:
     """The largest cohort built within a request: the rows this deployment writes in
     EXPORT_INLINE_SECONDS, at the median rate (rows per second) of its last ten background cohort
-    exports of MEASURED_MIN_ROWS rows or more; INLINE_LIMIT until it has any. One query."""
+    exports in that format of MEASURED_MIN_ROWS rows or more; INLINE_LIMIT until it has any.
+    One query."""
     timed = (
         Export.objects.filter(
             table="cohort",
+            format=file_format,
             status=Export.Status.DONE,
             rows__gte=MEASURED_MIN_ROWS,
             started_at__isnull=False,

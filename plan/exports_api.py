@@ -106,7 +106,7 @@ class CohortExportView(APIView):
     def get(self, request: Request, file_format: str = "xlsx") -> HttpResponse | Response:
         filters = stats_filters(request)
         enterprises = scoped_enterprises(request.user, filters)
-        if enterprises.count() > exports.inline_limit():
+        if enterprises.count() > exports.inline_limit(file_format):
             params = {
                 field: (value.isoformat() if isinstance(value, date) else value)
                 for field, value in filters.__dict__.items()

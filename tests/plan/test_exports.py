@@ -229,4 +229,14 @@ def test_the_inline_limit_follows_the_measured_rate_of_background_exports(manage
     Export.objects.create(  # too small to time well: ignored
         requested_by=manager, table="cohort", status="done", rows=10, started_at=start, finished_at=start
     )
+    Export.objects.create(  # CSV is written faster: its own rate
+        requested_by=manager,
+        table="cohort",
+        format="csv",
+        status="done",
+        rows=100_000,
+        started_at=start,
+        finished_at=start + timedelta(seconds=5),
+    )
     assert exports.inline_limit() == 4500  # median 3,000 rows/s x 1.5 s
+    assert exports.inline_limit("csv") == 30_000  # 20,000 rows/s x 1.5 s
