@@ -29,6 +29,7 @@ from rest_framework import serializers
 
 from core.errors import DomainError
 from core.text import visible_text
+from enterprises import services
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
 from enterprises.entity_types import RefusedEntity, entity_of_credit_code
 from enterprises.models import Enterprise, EnterpriseImport, Industry, SizeTable
@@ -202,6 +203,18 @@ class RowChecker:
         self.districts = {d.code: d for d in District.objects.all()}
         self.parks = {p.code: p for p in Park.objects.select_related("district")}
         self.size_table = SizeTable.objects.prefetch_related("rules").current()
+        self.name_label = _("Enterprise name")
+        # field -> its code list (None: a plain value checked by the API's serializer field)
+        self.checks: list[tuple[str, dict | None]] = [
+            ("credit_code", None),
+            ("name", None),
+            ("industry", self.industries),
+            ("district", self.districts),
+            ("park", self.parks),
+            ("employees", None),
+            ("revenue", None),
+            ("total_assets", None),
+        ]
 
     def _scalar(self, field: str, raw: object) -> Any:
         serializer_field = self.fields[field]
@@ -231,19 +244,10 @@ class RowChecker:
             raw = record.get(field)
             errors.append(RowError(number, field, str(message), "" if raw is None else str(raw)))
 
-        checks: list[tuple[str, Callable[[object], Any]]] = [
-            ("credit_code", lambda raw: self._scalar("credit_code", raw)),
-            ("name", lambda raw: self._scalar("name", raw)),
-            ("industry", lambda raw: self._coded("industry", raw, self.industries)),
-            ("district", lambda raw: self._coded("district", raw, self.districts)),
-            ("park", lambda raw: self._coded("park", raw, self.parks)),
-            ("employees", lambda raw: self._scalar("employees", raw)),
-            ("revenue", lambda raw: self._scalar("revenue", raw)),
-            ("total_assets", lambda raw: self._scalar("total_assets", raw)),
-        ]
-        for field, check in checks:
+        for field, codes in self.checks:
+            raw = record.get(field)
             try:
-                values[field] = check(record.get(field))
+                values[field] = self._scalar(field, raw) if codes is None else self._coded(field, raw, codes)
             except serializers.ValidationError as exc:
                 detail = exc.detail[0] if isinstance(exc.detail, list) else exc.detail
                 refuse(field, detail)
@@ -257,12 +261,10 @@ class RowChecker:
                 refuse("credit_code", exc)
         if "name" in values:
             try:
-                values["name"] = visible_text(values["name"], field="name", label=_("Enterprise name"))
+                values["name"] = visible_text(values["name"], field="name", label=self.name_label)
             except DomainError as exc:
                 del values["name"]
                 refuse("name", exc.errors["name"][0])
-        from enterprises import services
-
         cross_checks = []
         if entity_type is not None and values.get("industry") is not None:
             cross_checks.append(
