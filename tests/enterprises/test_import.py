@@ -283,3 +283,26 @@ def test_template_has_an_example_row_code_lists_and_drop_downs(client, commissio
     assert numbers == {"F": "whole", "G": "decimal", "H": "decimal"}
     # The template as downloaded imports (its example row is a valid enterprise).
     assert import_enterprises(by=commission, file=io.BytesIO(content)) == 1
+
+
+def test_rows_are_counted_across_chunks_of_the_sheet_and_the_api_refuses_over_the_cap(imports_api, settings):
+    from openpyxl import Workbook
+
+    from enterprises.imports import count_rows
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(TEMPLATE_HEADERS)
+    for n in range(5000):  # about 1.5 MB of sheet XML: read in several 1 MB chunks
+        sheet.append([credit_code(), f"企业{n}", "C34", "130123", "zhengding", 10, 100, None])
+    file = io.BytesIO()
+    book.save(file)
+    file.seek(0)
+    assert count_rows(file) == 5000
+    settings.IMPORT_MAX_ROWS = 4999
+    file.name = "big.xlsx"
+    response = imports_api.post("/api/v1/enterprise-imports/", {"file": file}, format="multipart")
+    assert response.status_code == 400
+    (problem,) = response.json()["rows"]
+    assert "5000" in problem["message"] and "4999" in problem["message"]
+    assert Enterprise.objects.count() == 0
