@@ -180,7 +180,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Bulk import of enterprises (enterprises.imports): files up to IMPORT_INLINE_ROWS rows are imported
 # within the request (measured at about 2 s, docs/benchmarks.md), larger ones by a task with
 # progress; a file declaring more than IMPORT_MAX_ROWS rows is refused before it is read.
-IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "5000"))
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "2000"))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # A cohort export is built within the request when this deployment writes it in this many seconds
 # (plan.exports.inline_limit, measured on its own background exports); larger ones in the background.
