@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
@@ -45,6 +46,8 @@ CONTENT_TYPES = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 INLINE_LIMIT = 3000
 # Background exports of at least this many rows are timed well enough to set the inline limit.
 MEASURED_MIN_ROWS = 1000
+OVERRUN_KEY = "exports:inline-overrun"
+OVERRUN_SECONDS = 3600
 MAX_EXPORT_ATTEMPTS = 3
 CHUNK_SIZE = 2000
 STATS_TABLES = ("overview", "by-park", "by-zone", "by-sector", "by-industry", "by-district")
@@ -66,8 +69,8 @@ Progress = Callable[[int], None]
 def inline_limit(file_format: str = "xlsx") -> int:
     """The largest cohort built within a request: the rows this deployment writes in
     EXPORT_INLINE_SECONDS, at the median rate (rows per second) of its last ten background cohort
-    exports in that format of MEASURED_MIN_ROWS rows or more; INLINE_LIMIT until it has any.
-    One query."""
+    exports in that format of MEASURED_MIN_ROWS rows or more (INLINE_LIMIT until it has any); lower
+    for an hour after an inline export overran the budget (`record_inline_time`). One query."""
     timed = (
         Export.objects.filter(
             table="cohort",
@@ -81,9 +84,19 @@ def inline_limit(file_format: str = "xlsx") -> int:
         .values_list("rows", "started_at", "finished_at")[:10]
     )
     rates = [rows / max((end - start).total_seconds(), 0.001) for rows, start, end in timed]
-    if not rates:
-        return INLINE_LIMIT
-    return int(stats_math.median(rates) * settings.EXPORT_INLINE_SECONDS)
+    limit = int(stats_math.median(rates) * settings.EXPORT_INLINE_SECONDS) if rates else INLINE_LIMIT
+    overrun = cache.get(f"{OVERRUN_KEY}:{file_format}")
+    if overrun:  # a recent inline export took longer than the budget: scale down to what fits
+        rows, seconds = overrun
+        limit = min(limit, int(rows * settings.EXPORT_INLINE_SECONDS / seconds))
+    return limit
+
+
+def record_inline_time(file_format: str, *, rows: int, seconds: float) -> None:
+    """Note an inline export that took longer than EXPORT_INLINE_SECONDS: for an hour the inline
+    limit is what that run's pace fits in the budget (fixed costs, such as the query's, included)."""
+    if seconds > settings.EXPORT_INLINE_SECONDS:
+        cache.set(f"{OVERRUN_KEY}:{file_format}", (rows, seconds), OVERRUN_SECONDS)
 
 
 def _counted(rows: Iterable[list], progress: Progress | None) -> Iterator[list]:

@@ -7,6 +7,7 @@ Same audience and filters as the statistics (`plan.stats_api`); the files come f
 from __future__ import annotations
 
 import io
+import time
 from datetime import date
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -121,7 +122,9 @@ class CohortExportView(APIView):
             enqueue(build_export, export.pk)
             return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
         buffer = io.BytesIO()
-        exports.write_cohort(buffer, enterprises, as_of=filters.on(), format=file_format)
+        started = time.perf_counter()
+        rows = exports.write_cohort(buffer, enterprises, as_of=filters.on(), format=file_format)
+        exports.record_inline_time(file_format, rows=rows, seconds=time.perf_counter() - started)
         return xlsx_response(buffer.getvalue(), f"cohort.{file_format}", exports.CONTENT_TYPES[file_format])
 
 

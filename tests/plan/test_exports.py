@@ -240,3 +240,8 @@ def test_the_inline_limit_follows_the_measured_rate_of_background_exports(manage
     )
     assert exports.inline_limit() == 4500  # median 3,000 rows/s x 1.5 s
     assert exports.inline_limit("csv") == 30_000  # 20,000 rows/s x 1.5 s
+    exports.record_inline_time("xlsx", rows=4000, seconds=1.2)  # within the budget: no change
+    assert exports.inline_limit() == 4500
+    exports.record_inline_time("xlsx", rows=4000, seconds=4.0)  # a fixed cost the rate did not show
+    assert exports.inline_limit() == 1500  # 4,000 rows x 1.5 s / 4.0 s
+    assert exports.inline_limit("csv") == 30_000
