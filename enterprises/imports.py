@@ -191,15 +191,6 @@ def _records(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, dict]], An
     return fields, records(), workbook
 
 
-def read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header fields and (sheet row number, {field: value}) of the first worksheet."""
-    fields, records, workbook = _records(file)
-    try:
-        return fields, list(records)
-    finally:
-        workbook.close()
-
-
 class RowChecker:
     """The API's rules for one row, with the code lists and the size table read once."""
 
