@@ -1,5 +1,7 @@
 # make run  — set up .venv, migrate, load reference and demo data, serve on http://127.0.0.1:8000
 #             (another port: make run PORT=8001)
+# make serve — the production shape on one machine: migrate, collectstatic, gunicorn, a Celery worker
+#              and beat, from DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS (scripts/serve)
 # make test — install test dependencies and run the whole suite (PostgreSQL/Redis when
 #             DATABASE_URL/REDIS_URL are set; SQLite and inline Celery otherwise)
 
@@ -9,7 +11,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages screenshots bench clean
+.PHONY: run serve test install lint messages screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,9 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py load_demo_data --site http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: $(STAMP)
+	scripts/serve
 
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: $(STAMP)

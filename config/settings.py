@@ -171,12 +171,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence lives outside the static tree and is served only through views that check scope.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Bulk import of enterprises (enterprises.imports): files up to IMPORT_INLINE_ROWS rows are imported
+# within the request (measured at about 2 s, docs/benchmarks.md), larger ones by a task with
+# progress; a file declaring more than IMPORT_MAX_ROWS rows is refused before it is read.
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "2000"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+# A cohort export is built within the request when this deployment writes it in this many seconds
+# (plan.exports.inline_limit, measured on its own background exports); larger ones in the background.
+EXPORT_INLINE_SECONDS = float(os.environ.get("EXPORT_INLINE_SECONDS", "1.5"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -214,6 +222,8 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
+# Deployments sharing one Redis database keep apart by queue (and CACHE_PREFIX).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -289,6 +299,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionnaireStatusEnum": "assessments.models.Questionnaire.Status",
         "ReviewStatusEnum": "cloud.models.ReviewStatus",
         "ExportStatusEnum": "plan.models.Export.Status",
+        "EnterpriseImportStatusEnum": "enterprises.models.EnterpriseImport.Status",
     },
 }
 
@@ -305,6 +316,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per message here.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 
 # The admin's history pages show who changed what; restoring old versions would bypass the services.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -340,6 +353,7 @@ if not DEBUG and not TESTING:
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe nodes over plain HTTP
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

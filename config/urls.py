@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.health import healthz
+
 api_v1 = [
     path("", include("parks.api_urls")),
     path("", include("enterprises.api_urls")),
@@ -42,6 +44,7 @@ urlpatterns = [
         )
         for app, (old_app, models) in MOVED_ADMIN.items()
     ),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

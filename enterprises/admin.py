@@ -2,17 +2,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
 from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
-from enterprises.imports import TEMPLATE_HEADERS, ImportRefused, import_enterprises
-from enterprises.models import Enterprise, Industry, Membership, SizeRule, SizeTable
+from enterprises.imports import TEMPLATE_HEADERS, ImportRefused, start_import, write_template
+from enterprises.models import Enterprise, EnterpriseImport, Industry, Membership, SizeRule, SizeTable
 from enterprises.sizes import row_for
 from parks.access import is_commission
 
@@ -85,6 +84,10 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+# The page lists this many problems; the API (/api/v1/enterprise-imports/{id}/) gives them all.
+MAX_PROBLEMS_SHOWN = 1000
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("XLSX file"))
 
@@ -128,6 +131,11 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                 "import/", self.admin_site.admin_view(self.import_view), name="enterprises_enterprise_import"
             ),
             path(
+                "import/<int:import_id>/",
+                self.admin_site.admin_view(self.import_status_view),
+                name="enterprises_enterprise_import_status",
+            ),
+            path(
                 "import/template.xlsx",
                 self.admin_site.admin_view(self.import_template_view),
                 name="enterprises_enterprise_import_template",
@@ -136,39 +144,60 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         return custom + super().get_urls()
 
     def import_view(self, request):
-        """Upload an XLSX of enterprises: all rows are created, or none and every problem is listed."""
+        """Upload an XLSX of enterprises: all rows are created, or none and every problem is listed.
+
+        A large file is imported in the background: the page then follows its progress.
+        """
         if not is_commission(request.user):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
-        row_errors = []
+        row_errors: list[dict] = []
         if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                created = import_enterprises(by=request.user, file=form.cleaned_data["file"])
+                record = start_import(by=request.user, file=upload, file_name=upload.name or "")
             except ImportRefused as exc:
-                row_errors = exc.row_errors
+                row_errors = exc.errors["rows"]
             else:
-                self.message_user(
-                    request, _("%(n)d enterprises imported.") % {"n": created}, messages.SUCCESS
-                )
-                return redirect("admin:enterprises_enterprise_changelist")
+                if record.status == EnterpriseImport.Status.DONE:
+                    self.message_user(
+                        request, _("%(n)d enterprises imported.") % {"n": record.created}, messages.SUCCESS
+                    )
+                    return redirect("admin:enterprises_enterprise_changelist")
+                if record.status != EnterpriseImport.Status.REFUSED:
+                    return redirect("admin:enterprises_enterprise_import_status", import_id=record.pk)
+                row_errors = record.problems
+        return self._import_page(request, form=form, row_errors=row_errors)
+
+    def import_status_view(self, request, import_id: int):
+        """A background import: its progress while it runs (the page reloads itself), then its outcome."""
+        if not is_commission(request.user):
+            raise PermissionDenied
+        record = get_object_or_404(EnterpriseImport, pk=import_id)
+        return self._import_page(request, form=ImportForm(), row_errors=record.problems, record=record)
+
+    def _import_page(self, request, *, form, row_errors, record=None):
+        shown = row_errors[:MAX_PROBLEMS_SHOWN]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import enterprises from XLSX"),
             "form": form,
-            "row_errors": row_errors,
+            "row_errors": shown,
+            "problem_count": len(row_errors),
+            "more_problems": len(row_errors) - len(shown),
             "headers": TEMPLATE_HEADERS,
+            "record": record,
+            "recent": EnterpriseImport.objects.select_related("requested_by")[:10],
         }
         return TemplateResponse(request, "admin/enterprises/enterprise/import.html", context)
 
     def import_template_view(self, request):
-        book = Workbook()
-        book.active.append(TEMPLATE_HEADERS)
         response = HttpResponse(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = 'attachment; filename="enterprises-template.xlsx"'
-        book.save(response)
+        write_template(response)
         return response
 
     @admin.display(description=_("flags"))

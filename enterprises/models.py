@@ -170,7 +170,10 @@ class SizeTable(models.Model):
         return f"{self.name} ({self.version})"
 
     def size_rows(self) -> list[SizeRow]:
-        return [rule.as_row() for rule in self.rules.all()]
+        # Kept on the instance: a bulk import sizes thousands of enterprises with one table.
+        if not hasattr(self, "_size_rows"):
+            self._size_rows = [rule.as_row() for rule in self.rules.all()]
+        return self._size_rows
 
 
 class SizeRule(models.Model):
@@ -403,3 +406,57 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} -> {self.credit_code} ({self.status})"
+
+
+class EnterpriseImport(models.Model):
+    """One bulk import of an XLSX file: its state, its progress, and every problem found.
+
+    Small files are imported within the request (the file is not kept); large ones are stored under
+    MEDIA_ROOT/imports and imported by a task, whose progress the admin and the API show. The file
+    is removed once the import has finished either way.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enterprise_imports",
+        verbose_name=_("requested by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file = models.FileField(_("file"), upload_to="imports/", blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    created = models.PositiveIntegerField(_("enterprises created"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("enterprise import")
+        verbose_name_plural = _("enterprise imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} #{self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """Rows checked out of the rows the file declares (None when it does not say)."""
+        if not self.rows_total:
+            return 100 if self.finished else None
+        return min(100, round(100 * self.rows_checked / self.rows_total))

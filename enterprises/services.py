@@ -13,7 +13,7 @@ from core.text import visible_text
 from enterprises.access import may_review
 from enterprises.credit_codes import InvalidCreditCode, check_credit_code
 from enterprises.entity_types import RefusedEntity, entity_of_credit_code, industry_refusal
-from enterprises.models import Enterprise, Industry, Membership, Size, SizeSource
+from enterprises.models import Enterprise, Industry, Membership, Size, SizeSource, SizeTable
 from enterprises.sizes import AssetsRequired
 from parks.access import is_commission
 
@@ -51,10 +51,11 @@ def check_industry_allowed(*, entity_type: str, industry: Industry) -> None:
         raise DomainError(reason, field="industry")
 
 
-def derive_size(enterprise: Enterprise) -> None:
-    """The size from the table in force; DomainError on `total_assets` when the row needs them."""
+def derive_size(enterprise: Enterprise, *, table: SizeTable | None = None) -> None:
+    """The size from the table in force (or `table`); DomainError on `total_assets` when the row
+    needs them."""
     try:
-        enterprise.derive_size()
+        enterprise.derive_size(table)
     except AssetsRequired:
         raise DomainError(
             _(
@@ -65,8 +66,8 @@ def derive_size(enterprise: Enterprise) -> None:
         ) from None
 
 
-def _check_park_in_district(park: Park | None, district: District) -> None:
-    # A park lies in one district; an enterprise in a park must be in that district.
+def check_park_in_district(park: Park | None, district: District) -> None:
+    """DomainError on `park` when the park lies in another district (a park lies in one district)."""
     if park is not None and park.district_id != district.pk:
         raise DomainError(
             _("Park %(park)s lies in %(district)s; choose that district or another park.")
@@ -99,7 +100,7 @@ def register_enterprise(
     code = valid_credit_code(credit_code)
     entity_type = entity_of_credit_code(code).entity_type
     check_industry_allowed(entity_type=entity_type, industry=industry)
-    _check_park_in_district(park, district)
+    check_park_in_district(park, district)
     enterprise = Enterprise(
         credit_code=code,
         entity_type=entity_type,
@@ -143,7 +144,7 @@ def update_enterprise(*, enterprise: Enterprise, changes: dict[str, Any]) -> Ent
     if "credit_code" in changes:
         enterprise.derive_entity_type()
     check_industry_allowed(entity_type=enterprise.entity_type, industry=enterprise.industry)
-    _check_park_in_district(enterprise.park, enterprise.district)
+    check_park_in_district(enterprise.park, enterprise.district)
     derive_size(enterprise)
     enterprise.save()
     return enterprise

@@ -28,6 +28,12 @@ urlpatterns = [
     ),
     path("exports/", exports_api.ExportListView.as_view(), name="exports"),
     path("exports/cohort.xlsx", exports_api.CohortExportView.as_view(), name="export-cohort"),
+    path(
+        "exports/cohort.csv",
+        exports_api.CohortExportView.as_view(),
+        {"file_format": "csv"},
+        name="export-cohort-csv",
+    ),
     path("exports/stats-<str:table>.xlsx", exports_api.StatsExportView.as_view(), name="export-stats"),
     path("exports/<int:pk>/", exports_api.ExportDownloadView.as_view(), name="export-download"),
 ]

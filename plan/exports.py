@@ -1,21 +1,26 @@
-"""XLSX exports of the cohort and of every statistics table (openpyxl, write-only mode).
+"""XLSX and CSV exports of the cohort, XLSX of every statistics table (openpyxl, write-only mode).
 
-Small exports are built in the request; a cohort of more than INLINE_LIMIT enterprises is built
-by the `build_export` task into MEDIA_ROOT/exports and downloaded by its requester. Either way
-the rows come from one query iterated in chunks, so the query count does not grow with the size,
-and every text cell is escaped against formula injection.
+Small exports are built in the request; a cohort of more than `inline_limit()` enterprises (what
+this deployment writes in EXPORT_INLINE_SECONDS, measured on its own background exports) is built
+by the `build_export` task into MEDIA_ROOT/exports, with its progress on the export, and downloaded
+by its requester. Either way the rows come from one query iterated in chunks, so the query count
+does not grow with the size, and every text cell is escaped against formula injection.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
+import statistics as stats_math
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
@@ -35,8 +40,15 @@ from plan import statistics
 from plan.models import Export
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Above this many rows, a cohort export is built in the background.
-INLINE_LIMIT = 5000
+CSV_TYPE = "text/csv; charset=utf-8"
+CONTENT_TYPES = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
+# Until this deployment has timed background exports of its own: the rows the development machine
+# writes in EXPORT_INLINE_SECONDS (bench/exports.py, docs/benchmarks.md).
+INLINE_LIMIT = 3000
+# Background exports of at least this many rows are timed well enough to set the inline limit.
+MEASURED_MIN_ROWS = 1000
+OVERRUN_KEY = "exports:inline-overrun"
+OVERRUN_SECONDS = 3600
 MAX_EXPORT_ATTEMPTS = 3
 CHUNK_SIZE = 2000
 STATS_TABLES = ("overview", "by-park", "by-zone", "by-sector", "by-industry", "by-district")
@@ -55,6 +67,72 @@ def cell(value: Any) -> Any:
 def column_width(header: str) -> float:
     """A column as wide as its header (a CJK character counts twice), at least 10, at most 40."""
     return min(max(10.0, sum(2 if ord(ch) >= 0x2E80 else 1 for ch in header) + 4.0), 40.0)
+
+
+Progress = Callable[[int], None]
+
+
+def inline_limit(file_format: str = "xlsx") -> int:
+    """The largest cohort built within a request: the rows this deployment writes in
+    EXPORT_INLINE_SECONDS, at the median rate (rows per second) of its last ten background cohort
+    exports in that format of MEASURED_MIN_ROWS rows or more (INLINE_LIMIT until it has any); lower
+    for an hour after an inline export overran the budget (`record_inline_time`). One query."""
+    timed = (
+        Export.objects.filter(
+            table="cohort",
+            format=file_format,
+            status=Export.Status.DONE,
+            rows__gte=MEASURED_MIN_ROWS,
+            started_at__isnull=False,
+            finished_at__isnull=False,
+        )
+        .order_by("-finished_at")
+        .values_list("rows", "started_at", "finished_at")[:10]
+    )
+    rates = [rows / max((end - start).total_seconds(), 0.001) for rows, start, end in timed]
+    limit = int(stats_math.median(rates) * settings.EXPORT_INLINE_SECONDS) if rates else INLINE_LIMIT
+    overrun = cache.get(f"{OVERRUN_KEY}:{file_format}")
+    if overrun:  # a recent inline export took longer than the budget: scale down to what fits
+        rows, seconds = overrun
+        limit = min(limit, int(rows * settings.EXPORT_INLINE_SECONDS / seconds))
+    return limit
+
+
+def record_inline_time(file_format: str, *, rows: int, seconds: float) -> None:
+    """Note an inline export that took longer than EXPORT_INLINE_SECONDS: for an hour the inline
+    limit is what that run's pace fits in the budget (fixed costs, such as the query's, included)."""
+    if seconds > settings.EXPORT_INLINE_SECONDS:
+        cache.set(f"{OVERRUN_KEY}:{file_format}", (rows, seconds), OVERRUN_SECONDS)
+
+
+def _counted(rows: Iterable[list], progress: Progress | None) -> Iterator[list]:
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if progress and count % CHUNK_SIZE == 0:
+            progress(count)
+    if progress:
+        progress(count)
+
+
+def write_csv(target: IO[bytes] | str, *, header: list[str], rows: Iterable[list]) -> int:
+    """Header then rows as UTF-8 CSV with a byte-order mark (so that Excel reads the Chinese);
+    text cells escaped like the XLSX ones. Returns the row count."""
+    handle = open(target, "wb") if isinstance(target, str) else target  # noqa: SIM115 - closed below
+    try:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow([cell(name) for name in header])
+        count = 0
+        for row in rows:
+            writer.writerow([cell(value) for value in row])
+            count += 1
+        text.flush()
+        text.detach()
+    finally:
+        if isinstance(target, str):
+            handle.close()
+    return count
 
 
 def write_workbook(
@@ -197,16 +275,19 @@ def cohort_rows(queryset: QuerySet) -> Iterator[list]:
 
 
 def write_cohort(
-    target: IO[bytes] | str, enterprises: QuerySet[Enterprise], *, as_of: date | None = None
+    target: IO[bytes] | str,
+    enterprises: QuerySet[Enterprise],
+    *,
+    as_of: date | None = None,
+    format: str = "xlsx",
+    progress: Progress | None = None,
 ) -> int:
-    """The cohort sheet of `enterprises` (already scoped and filtered) into `target`; returns rows."""
-    return write_workbook(
-        target,
-        title=_("Cohort"),
-        header=cohort_header(),
-        rows=cohort_rows(cohort_queryset(enterprises, as_of=as_of)),
-        widths=COHORT_WIDTHS,
-    )
+    """The cohort of `enterprises` (already scoped and filtered) as XLSX or CSV into `target`;
+    returns rows. `progress(rows_written)` every CHUNK_SIZE rows."""
+    rows = _counted(cohort_rows(cohort_queryset(enterprises, as_of=as_of)), progress)
+    if format == "csv":
+        return write_csv(target, header=cohort_header(), rows=rows)
+    return write_workbook(target, title=_("Cohort"), header=cohort_header(), rows=rows, widths=COHORT_WIDTHS)
 
 
 # --- statistics tables --------------------------------------------------------------------------
@@ -274,14 +355,14 @@ def export_filters(params: dict) -> statistics.StatsFilters:
     return statistics.StatsFilters(**values)
 
 
-def _scratch_path(export_id: int, attempt: int) -> Path:
+def _scratch_path(export_id: int, attempt: int, format: str = "xlsx") -> Path:
     # One name per export and attempt, in the system's temporary directory: a build killed midway
     # leaves a file that the next attempt (or the sweeper) can find and remove.
-    return Path(tempfile.gettempdir()) / f"sjz-export-{export_id}-{attempt}.xlsx"
+    return Path(tempfile.gettempdir()) / f"sjz-export-{export_id}-{attempt}.{format}"
 
 
 def _remove_scratch_files(export_id: int) -> None:
-    for leftover in Path(tempfile.gettempdir()).glob(f"sjz-export-{export_id}-*.xlsx"):
+    for leftover in Path(tempfile.gettempdir()).glob(f"sjz-export-{export_id}-*.*"):
         leftover.unlink(missing_ok=True)
 
 
@@ -294,18 +375,28 @@ def build_export_file(*, export_id: int) -> None:
     export = Export.objects.select_related("requested_by").filter(pk=export_id).first()
     if export is None or export.status == Export.Status.DONE:
         return
-    Export.objects.filter(pk=export.pk).update(
-        status=Export.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    export.refresh_from_db(fields=["attempts"])
     filters = export_filters(export.params)
     enterprises = statistics.scoped_enterprises(export.requested_by, filters)
-    path = _scratch_path(export.pk, export.attempts)
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.RUNNING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        rows_total=enterprises.count(),
+        rows_written=0,
+    )
+    export.refresh_from_db(fields=["attempts"])
+    path = _scratch_path(export.pk, export.attempts, export.format)
+
+    def progress(rows: int) -> None:
+        Export.objects.filter(pk=export.pk).update(rows_written=rows)
+
     try:
         with translation.override(export.params.get("language") or None):
-            rows = write_cohort(str(path), enterprises, as_of=filters.as_of)
+            rows = write_cohort(
+                str(path), enterprises, as_of=filters.as_of, format=export.format, progress=progress
+            )
         with open(path, "rb") as handle:
-            export.file.save(f"{export.table}-{export.pk}.xlsx", File(handle), save=False)
+            export.file.save(f"{export.table}-{export.pk}.{export.format}", File(handle), save=False)
     except Exception as exc:
         Export.objects.filter(pk=export.pk).update(
             status=Export.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()

@@ -7,6 +7,7 @@ Same audience and filters as the statistics (`plan.stats_api`); the files come f
 from __future__ import annotations
 
 import io
+import time
 from datetime import date
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -42,29 +43,53 @@ class XLSXRenderer(renderers.BaseRenderer):
         return renderers.JSONRenderer().render(data)
 
 
-EXPORT_RENDERERS = [renderers.JSONRenderer, XLSXRenderer]
+class CSVRenderer(XLSXRenderer):
+    """Lets clients ask for CSV; error bodies are still JSON."""
+
+    media_type = "text/csv"
+    format = "csv"
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+EXPORT_RENDERERS = [renderers.JSONRenderer, XLSXRenderer, CSVRenderer]
+
+
+def xlsx_response(content: bytes, filename: str, content_type: str = exports.XLSX_TYPE) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 class ExportSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("Rows written, in percent, while it is built.")
+    )
+
     class Meta:
         model = Export
-        fields = ["id", "table", "status", "rows", "created_at", "finished_at"]
+        fields = [
+            "id",
+            "table",
+            "format",
+            "status",
+            "rows",
+            "rows_total",
+            "rows_written",
+            "percent",
+            "created_at",
+            "finished_at",
+        ]
         read_only_fields = fields
 
 
 XLSX_RESPONSE = OpenApiResponse(response=OpenApiTypes.BINARY, description=_("The XLSX file."))
+CSV_RESPONSE = OpenApiResponse(response=OpenApiTypes.BINARY, description=_("The CSV file (UTF-8)."))
 
 
 class CohortExportView(APIView):
-    """The cohort as XLSX: one row per enterprise in scope with its current level, score,
-    dimension scores, cloud status and tier. Up to 5,000 rows the file comes at once (200);
-    larger cohorts are built in the background (202 with the export to poll at /exports/{id}/)."""
+    """The cohort as XLSX (cohort.xlsx) or CSV (cohort.csv): one row per enterprise in scope with
+    its current level, score, dimension scores, cloud status and tier. A cohort this deployment
+    writes within about 1.5 s comes at once (200); a larger one is built in the background (202
+    with the export, its progress and then its file at /exports/{id}/)."""
 
     permission_classes = STATS_PERMISSIONS
     renderer_classes = EXPORT_RENDERERS
@@ -74,27 +99,33 @@ class CohortExportView(APIView):
         parameters=FILTER_PARAMETERS,
         responses={
             (200, exports.XLSX_TYPE): XLSX_RESPONSE,
+            (200, "text/csv"): CSV_RESPONSE,
             202: ExportSerializer,
             **ERRORS,
         },
     )
-    def get(self, request: Request) -> HttpResponse | Response:
+    def get(self, request: Request, file_format: str = "xlsx") -> HttpResponse | Response:
         filters = stats_filters(request)
         enterprises = scoped_enterprises(request.user, filters)
-        if enterprises.count() > exports.INLINE_LIMIT:
+        if enterprises.count() > exports.inline_limit(file_format):
             params = {
                 field: (value.isoformat() if isinstance(value, date) else value)
                 for field, value in filters.__dict__.items()
                 if value
             }
             export = Export.objects.create(
-                requested_by=request.user, table="cohort", params={**params, "language": get_language()}
+                requested_by=request.user,
+                table="cohort",
+                format=file_format,
+                params={**params, "language": get_language()},
             )
             enqueue(build_export, export.pk)
             return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
         buffer = io.BytesIO()
-        exports.write_cohort(buffer, enterprises, as_of=filters.on())
-        return xlsx_response(buffer.getvalue(), "cohort.xlsx")
+        started = time.perf_counter()
+        rows = exports.write_cohort(buffer, enterprises, as_of=filters.on(), format=file_format)
+        exports.record_inline_time(file_format, rows=rows, seconds=time.perf_counter() - started)
+        return xlsx_response(buffer.getvalue(), f"cohort.{file_format}", exports.CONTENT_TYPES[file_format])
 
 
 class StatsExportView(APIView):
@@ -148,6 +179,7 @@ class ExportDownloadView(APIView):
     @extend_schema(
         responses={
             (200, exports.XLSX_TYPE): XLSX_RESPONSE,
+            (200, "text/csv"): CSV_RESPONSE,
             202: ExportSerializer,
             401: ERRORS[401],
             404: OpenApiResponse(description=_("No such export of yours.")),
@@ -166,8 +198,8 @@ class ExportDownloadView(APIView):
             return FileResponse(
                 handle,
                 as_attachment=True,
-                filename=f"{export.table}-{export.pk}.xlsx",
-                content_type=exports.XLSX_TYPE,
+                filename=f"{export.table}-{export.pk}.{export.format}",
+                content_type=exports.CONTENT_TYPES[export.format],
             )
         code = status.HTTP_409_CONFLICT if export.status == Export.Status.FAILED else status.HTTP_202_ACCEPTED
         return Response(ExportSerializer(export).data, status=code)

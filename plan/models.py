@@ -278,10 +278,19 @@ class Export(models.Model):
         related_name="exports",
         verbose_name=_("requested by"),
     )
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
     table = models.CharField(_("table"), max_length=20)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.XLSX)
     params = models.JSONField(_("filters"), default=dict)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    # Progress while it is built: the rows to write (counted when the build starts) and written so far.
+    rows_total = models.PositiveIntegerField(_("rows to write"), null=True, blank=True)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     file = models.FileField(_("file"), upload_to="exports/", blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -298,6 +307,15 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} #{self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int | None:
+        """Rows written out of the rows to write (None before the build has counted them)."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(100, round(100 * self.rows_written / self.rows_total))
 
 
 class PlanReport(models.Model):

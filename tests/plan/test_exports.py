@@ -188,3 +188,85 @@ def test_cohort_export_query_count_does_not_grow(commission, client_for):
         make_assessment(enterprise, score=50, level=2, dims=(1, 2, 3, 4))
         make_adoption(enterprise)
     assert count() == small
+
+
+# --- CSV, progress, an inline limit measured in time -----------------------------------------------
+
+
+def test_cohort_as_csv_inline_with_bom_and_escaped_cells(cohort, manager, client_for):
+    import csv
+
+    response = client_for(manager).get("/api/v1/exports/cohort.csv", **EN)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    content = body(response)
+    assert content.startswith("\ufeff".encode())  # Excel reads the Chinese as UTF-8
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    xlsx = sheet_rows(body(client_for(manager).get("/api/v1/exports/cohort.xlsx", **EN)))
+    assert rows[0][0] == "Credit code"
+    assert len(rows) == len(xlsx) == 3
+    assert [row[0] for row in rows] == [str(row[0]) for row in xlsx]
+
+
+def test_a_large_csv_is_built_in_the_background_with_its_progress(
+    cohort,
+    manager,
+    client_for,
+    monkeypatch,
+    settings,
+    tmp_path,
+    celery_eager,
+    django_capture_on_commit_callbacks,
+):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exports, "INLINE_LIMIT", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(manager).get("/api/v1/exports/cohort.csv", **EN)
+    assert response.status_code == 202
+    assert response.json()["format"] == "csv"
+    export = Export.objects.get(pk=response.json()["id"])
+    assert (export.status, export.rows, export.rows_total, export.rows_written) == ("done", 2, 2, 2)
+    assert export.file.name.endswith(".csv")
+    download = client_for(manager).get(f"/api/v1/exports/{export.pk}/")
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    assert len(body(download).decode("utf-8-sig").strip().splitlines()) == 3
+    listed = client_for(manager).get("/api/v1/exports/").json()["results"][0]
+    assert (listed["rows_total"], listed["rows_written"], listed["percent"]) == (2, 2, 100)
+
+
+def test_the_inline_limit_follows_the_measured_rate_of_background_exports(manager, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert exports.inline_limit() == exports.INLINE_LIMIT  # nothing measured yet
+    settings.EXPORT_INLINE_SECONDS = 1.5
+    start = timezone.now()
+    for rows, seconds in ((20_000, 10), (30_000, 10), (40_000, 10)):  # 2,000, 3,000, 4,000 rows/s
+        Export.objects.create(
+            requested_by=manager,
+            table="cohort",
+            status="done",
+            rows=rows,
+            started_at=start,
+            finished_at=start + timedelta(seconds=seconds),
+        )
+    Export.objects.create(  # too small to time well: ignored
+        requested_by=manager, table="cohort", status="done", rows=10, started_at=start, finished_at=start
+    )
+    Export.objects.create(  # CSV is written faster: its own rate
+        requested_by=manager,
+        table="cohort",
+        format="csv",
+        status="done",
+        rows=100_000,
+        started_at=start,
+        finished_at=start + timedelta(seconds=5),
+    )
+    assert exports.inline_limit() == 4500  # median 3,000 rows/s x 1.5 s
+    assert exports.inline_limit("csv") == 30_000  # 20,000 rows/s x 1.5 s
+    exports.record_inline_time("xlsx", rows=4000, seconds=1.2)  # within the budget: no change
+    assert exports.inline_limit() == 4500
+    exports.record_inline_time("xlsx", rows=4000, seconds=4.0)  # a fixed cost the rate did not show
+    assert exports.inline_limit() == 1500  # 4,000 rows x 1.5 s / 4.0 s
+    assert exports.inline_limit("csv") == 30_000
