@@ -1,0 +1,73 @@
+"""City scale: coalesced snapshot refreshes, dashboards through the statistics cache, the cohort's
+page cut before its figures, the open statistics' published dates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from plan import cache as stats_cache
+from plan.cache import bump_statistics_version, invalidate_statistics, request_snapshot_refresh
+from plan.models import StatisticsVersion, StatsSnapshot
+from plan.tasks import record_snapshots
+from tests.conftest import make_enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+# --- coalesced snapshot refresh -----------------------------------------------------------------
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The refreshes queued (instead of sent to a broker)."""
+    calls: list[dict] = []
+    monkeypatch.setattr(stats_cache, "enqueue", lambda task, *args, **kwargs: calls.append(kwargs))
+    return calls
+
+
+def test_many_changes_queue_one_refresh(queued):
+    from config.celery import app as celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False  # as with a real broker
+    try:
+        for _ in range(5):  # five acceptances or verifications in a row
+            invalidate_statistics()
+    finally:
+        celery_app.conf.task_always_eager = saved
+    assert queued == [{"refresh": True}]
+    assert StatisticsVersion.objects.get(pk=1).counter == 5  # each one still drops cached figures
+
+
+def test_the_refresh_clears_the_mark_so_the_next_change_queues_again(queued, monkeypatch):
+    bump_statistics_version()
+    assert request_snapshot_refresh() is True
+    assert request_snapshot_refresh() is False
+    make_enterprise()
+    assert record_snapshots.apply(kwargs={"refresh": True}).get() > 0
+    assert StatsSnapshot.objects.filter(scope_kind="city", figures__enterprises=1).exists()
+    assert request_snapshot_refresh() is True
+    assert queued == [{"refresh": True}, {"refresh": True}]
+
+
+def test_a_refresh_too_soon_after_the_last_waits_instead_of_computing(queued, monkeypatch):
+    bump_statistics_version()
+    StatisticsVersion.objects.filter(pk=1).update(snapshots_refreshed_at=timezone.now())
+    assert request_snapshot_refresh() is True
+    later: list[dict] = []
+    monkeypatch.setattr(record_snapshots, "apply_async", lambda **options: later.append(options))
+    assert record_snapshots.apply(kwargs={"refresh": True}).get() == 0
+    assert not StatsSnapshot.objects.exists()
+    assert len(later) == 1 and later[0]["kwargs"] == {"refresh": True}
+    assert 0 < later[0]["countdown"] <= stats_cache.snapshot_interval()
+    # Still waiting: more changes queue nothing.
+    assert request_snapshot_refresh() is False
+
+
+def test_a_lost_refresh_mark_is_replaced(queued):
+    bump_statistics_version()
+    StatisticsVersion.objects.filter(pk=1).update(snapshots_queued_at=timezone.now() - timedelta(days=1))
+    assert request_snapshot_refresh() is True
