@@ -8,6 +8,8 @@ permission, filters and error responses here are shared by `plan.goals_api` and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +25,7 @@ from parks.models import District, Zone
 from parks.selectors import parks_for
 from plan import statistics
 from plan.cache import cached_statistics
+from plan.models import StatsSnapshot
 from plan.open_statistics import open_statistics
 
 # --- permissions, filters -----------------------------------------------------------------------
@@ -316,8 +319,23 @@ def _open_row(by: str) -> serializers.Serializer:
     return row_serializer(by, OpenOverviewSerializer)(many=True)
 
 
+def is_published(day) -> bool:
+    """A date the open statistics answer for: today, a past month's last day, or a past date with a
+    recorded city snapshot. Anyone may call them, so no caller can make the database compute
+    figures for a new date at will: at most a few per month, each cached like every statistic."""
+    today = statistics.local_today()
+    if day > today:
+        return False
+    if day == today or (day + timedelta(days=1)).day == 1:
+        return True
+    return StatsSnapshot.objects.filter(date=day, scope_kind="city").exists()
+
+
 class OpenStatsView(APIView):
     """Open statistics for anyone: the city by zone, by sector and by park, small cells suppressed.
+
+    `as_of` is a published date only (default today): today, the last day of a past month, or a
+    past date with a recorded snapshot; any other date (and any future one) is a 400 naming `as_of`.
 
     Disclosure rule (minimum 5): a row whose `enterprises` is below 5 has every figure null
     (its count too); any count below 5 (assessed, pending_review, each level, on_cloud,
@@ -334,7 +352,16 @@ class OpenStatsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("as_of", OpenApiTypes.DATE, description=str(_("Date of the on_cloud figure.")))
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description=str(
+                    _(
+                        "A published date: today (the default), the last day of a past month, or a "
+                        "past date with a recorded snapshot."
+                    )
+                ),
+            )
         ],
         responses={
             200: inline_serializer(
@@ -359,5 +386,16 @@ class OpenStatsView(APIView):
             as_of = field.run_validation(as_of) if as_of else statistics.local_today()
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"as_of": exc.detail}) from None
+        if not is_published(as_of):
+            raise serializers.ValidationError(
+                {
+                    "as_of": [
+                        _(
+                            "Open statistics are published for today, the last day of each past "
+                            "month and the dates of recorded snapshots only."
+                        )
+                    ]
+                }
+            )
         data = cached_statistics("open", "anonymous", as_of.isoformat(), lambda: open_statistics(as_of=as_of))
         return Response(data)

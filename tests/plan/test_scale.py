@@ -71,3 +71,31 @@ def test_a_lost_refresh_mark_is_replaced(queued):
     bump_statistics_version()
     StatisticsVersion.objects.filter(pk=1).update(snapshots_queued_at=timezone.now() - timedelta(days=1))
     assert request_snapshot_refresh() is True
+
+
+# --- open statistics: published dates only -------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["2026-06-01", "2026-02-27", "2999-12-31"])
+def test_open_statistics_refuse_an_unpublished_date(day, client_for):
+    response = client_for(None).get("/api/v1/open/stats/", {"as_of": day})
+    assert response.status_code == 400
+    assert "as_of" in response.json()
+
+
+@pytest.mark.parametrize("day", ["2026-05-31", "2026-02-28", "2024-02-29"])
+def test_open_statistics_answer_month_ends(day, client_for):
+    response = client_for(None).get("/api/v1/open/stats/", {"as_of": day})
+    assert response.status_code == 200 and response.json()["as_of"] == day
+
+
+def test_open_statistics_answer_today_and_snapshot_dates(client_for):
+    from datetime import date
+
+    from plan.statistics import local_today
+
+    anonymous = client_for(None)
+    assert anonymous.get("/api/v1/open/stats/", {"as_of": local_today().isoformat()}).status_code == 200
+    assert anonymous.get("/api/v1/open/stats/", {"as_of": "2026-06-10"}).status_code == 400
+    StatsSnapshot.objects.create(date=date(2026, 6, 10), scope_kind="city", scope_code="", figures={})
+    assert anonymous.get("/api/v1/open/stats/", {"as_of": "2026-06-10"}).status_code == 200
