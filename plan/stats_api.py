@@ -184,16 +184,7 @@ class OverviewView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses={200: OverviewSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
-        filters = stats_filters(request)
-        data = cached_statistics(
-            "overview",
-            scope_key(request.user),
-            filters.cache_key(),
-            lambda: statistics.overview(
-                statistics.scoped_enterprises(request.user, filters), as_of=filters.on()
-            ),
-        )
-        return Response(data)
+        return Response(cached_overview(request.user, stats_filters(request)))
 
 
 def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]:
@@ -220,6 +211,25 @@ def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]
     )
 
 
+def cached_overview(user, filters: statistics.StatsFilters) -> dict:
+    """The overview of `user`'s scope and `filters`, through the statistics cache. The API, the
+    dashboards and the exports share these entries: a figure is computed once per statistics
+    version, whichever of them asks first."""
+    return cached_statistics(
+        "overview",
+        scope_key(user),
+        filters.cache_key(),
+        lambda: statistics.overview(statistics.scoped_enterprises(user, filters), as_of=filters.on()),
+    )
+
+
+def cached_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]:
+    """`compute_table(user, filters, by)` through the statistics cache (shared like `cached_overview`)."""
+    return cached_statistics(
+        f"by-{by}", scope_key(user), filters.cache_key(), lambda: compute_table(user, filters, by)
+    )
+
+
 class StatsTableView(APIView):
     """Base of the by-park, by-zone, by-sector, by-industry and by-district tables."""
 
@@ -227,14 +237,7 @@ class StatsTableView(APIView):
     by = ""
 
     def get(self, request: Request) -> Response:
-        filters = stats_filters(request)
-        data = cached_statistics(
-            f"by-{self.by}",
-            scope_key(request.user),
-            filters.cache_key(),
-            lambda: compute_table(request.user, filters, self.by),
-        )
-        return Response(data)
+        return Response(cached_table(request.user, stats_filters(request), self.by))
 
 
 def _table_view(by: str, description: str) -> type[StatsTableView]:

@@ -99,3 +99,55 @@ def test_open_statistics_answer_today_and_snapshot_dates(client_for):
     assert anonymous.get("/api/v1/open/stats/", {"as_of": "2026-06-10"}).status_code == 400
     StatsSnapshot.objects.create(date=date(2026, 6, 10), scope_kind="city", scope_code="", figures={})
     assert anonymous.get("/api/v1/open/stats/", {"as_of": "2026-06-10"}).status_code == 200
+
+
+# --- dashboards through the statistics cache ------------------------------------------------------
+
+
+def _page(client, url: str) -> tuple[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(captured)
+
+
+def _figure(html: str, name: str) -> str:
+    import re
+
+    return re.search(rf'data-figure="{name}">([^<]*)<', html).group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("user", "url"),
+    [("commission", "/city/"), ("manager", "/city/"), ("manager", "/manage/dashboard/zhengding/")],
+)
+def test_dashboards_are_cached_until_the_figures_change(user, url, request):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(request.getfixturevalue(user))
+    make_enterprise(district="130123", park="zhengding")
+    html, cold = _page(client, url)
+    assert _figure(html, "enterprises") == "1"
+    make_enterprise(district="130123", park="zhengding")
+    html, warm = _page(client, url)
+    assert _figure(html, "enterprises") == "1"  # served from the cache
+    assert warm < cold
+    invalidate_statistics(refresh_snapshots=False)  # what an acceptance or verification does
+    html, _queries = _page(client, url)
+    assert _figure(html, "enterprises") == "2"
+
+
+def test_the_dashboard_and_the_api_share_their_cached_figures(commission, client_for):
+    from django.test import Client
+
+    make_enterprise()
+    assert client_for(commission).get("/api/v1/stats/overview/").json()["enterprises"] == 1
+    make_enterprise()
+    page = Client()
+    page.force_login(commission)
+    html, _queries = _page(page, "/city/")
+    assert _figure(html, "enterprises") == "1"  # the entry the API computed
