@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core.outbox import enqueue
 from plan.models import StatisticsVersion
+from plan.services import snapshot_interval
 from plan.tasks import record_snapshots
 
 # Bounded staleness for changes that do not invalidate (new enterprises, submissions).
@@ -71,11 +72,6 @@ def invalidate_statistics(*, refresh_snapshots: bool = True) -> None:
         request_snapshot_refresh()
 
 
-def snapshot_interval() -> int:
-    """Seconds between two refreshes of today's snapshots asked for by changes (coalesced)."""
-    return int(getattr(settings, "STATISTICS_SNAPSHOT_INTERVAL", 300))
-
-
 def request_snapshot_refresh() -> bool:
     """Queue one refresh of today's snapshots unless one is already waiting: coalesced.
 
@@ -93,19 +89,6 @@ def request_snapshot_refresh() -> bool:
     if marked:
         enqueue(record_snapshots, refresh=True)
     return bool(marked)
-
-
-def start_snapshot_refresh() -> float:
-    """The queued refresh, when its worker takes it: 0 when it may run now (the waiting mark is
-    cleared, so later changes queue the next one), else the seconds it must still wait."""
-    now = timezone.now()
-    last = StatisticsVersion.objects.filter(pk=1).values_list("snapshots_refreshed_at", flat=True).first()
-    if last is not None:
-        wait = snapshot_interval() - (now - last).total_seconds()
-        if wait > 0:
-            return wait
-    StatisticsVersion.objects.filter(pk=1).update(snapshots_queued_at=None, snapshots_refreshed_at=now)
-    return 0
 
 
 def cached_statistics(name: str, scope: str, filters: str, compute: Callable[[], Any]) -> Any:

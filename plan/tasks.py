@@ -23,7 +23,7 @@ def record_snapshots(day: str | None = None, refresh: bool = False) -> int:
     from plan.services import record_snapshots as record
 
     if refresh:
-        from plan.cache import start_snapshot_refresh
+        from plan.services import start_snapshot_refresh
 
         wait = start_snapshot_refresh()
         if wait:
