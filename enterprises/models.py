@@ -289,7 +289,12 @@ class Enterprise(models.Model):
         ordering = ["name"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        indexes = [models.Index(fields=["park", "industry"])]
+        indexes = [
+            models.Index(fields=["park", "industry"]),
+            # Lists sorted by name (the enterprises API, the cohort): the page is read off the index.
+            models.Index(fields=["name", "id"], name="enterprise_name_id_idx"),
+            models.Index(fields=["park", "name", "id"], name="enterprise_park_name_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

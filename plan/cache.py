@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
 from core.outbox import enqueue
 from plan.models import StatisticsVersion
+from plan.services import snapshot_interval
 from plan.tasks import record_snapshots
 
 # Bounded staleness for changes that do not invalidate (new enterprises, submissions).
@@ -65,7 +69,26 @@ def invalidate_statistics(*, refresh_snapshots: bool = True) -> None:
     # Inline (eager) Celery would run the snapshot inside the reviewer's request; the daily
     # schedule covers development setups, so only a real broker gets the refresh.
     if not current_app.conf.task_always_eager:
-        enqueue(record_snapshots)
+        request_snapshot_refresh()
+
+
+def request_snapshot_refresh() -> bool:
+    """Queue one refresh of today's snapshots unless one is already waiting: coalesced.
+
+    Any number of acceptances and verifications while a refresh waits queue nothing more; the
+    refresh (`plan.tasks.record_snapshots(refresh=True)`) starts at most once per
+    `snapshot_interval()` and covers every change committed before it starts. The mark is a
+    database row (a Redis pause cannot lose it); a mark older than a few intervals is treated as
+    lost (its message or worker died) and replaced. True when a refresh was queued.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=3 * snapshot_interval() + settings.CELERY_TASK_TIME_LIMIT)
+    marked = StatisticsVersion.objects.filter(
+        Q(snapshots_queued_at__isnull=True) | Q(snapshots_queued_at__lt=stale), pk=1
+    ).update(snapshots_queued_at=now)
+    if marked:
+        enqueue(record_snapshots, refresh=True)
+    return bool(marked)
 
 
 def cached_statistics(name: str, scope: str, filters: str, compute: Callable[[], Any]) -> Any:

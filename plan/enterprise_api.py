@@ -101,7 +101,16 @@ class EnterpriseViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return with_figures(Enterprise.objects.visible_to(self.request.user)).order_by("name", "pk")
+        return Enterprise.objects.visible_to(self.request.user).order_by("name", "pk")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """The page is cut first (read off the name index); only its rows get the figures."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.only("pk"))
+        ids = [row.pk for row in (page if page is not None else queryset.only("pk"))]
+        rows = {row.pk: row for row in with_figures(Enterprise.objects.filter(pk__in=ids))}
+        data = self.get_serializer([rows[pk] for pk in ids if pk in rows], many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_object(self) -> Enterprise:
         enterprise = get_enterprise_for_user(self.request.user, self.kwargs["pk"])

@@ -15,7 +15,7 @@ from django.db.models import Avg, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cloud.models import Platform, PlatformUsage
-from cloud.selectors import key_industry_coverage, on_cloud_q
+from cloud.selectors import key_industry_coverage
 from enterprises.models import Enterprise, KeyIndustry, Sector
 from plan.models import Goal, GoalSnapshot, GoalValue
 from plan.statistics import (
@@ -24,6 +24,7 @@ from plan.statistics import (
     _round,
     enterprises_as_of,
     local_today,
+    on_cloud_exists,
     quarter_of,
 )
 
@@ -69,7 +70,7 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
     enterprises = enterprises_as_of(goal_enterprises(goal), as_of)
     metric = goal.metric
     if metric == Goal.Metric.CLOUD_ENTERPRISES:
-        return Decimal(enterprises.filter(on_cloud_q(as_of)).count())
+        return Decimal(enterprises.filter(on_cloud_exists(as_of)).count())
     if metric == Goal.Metric.INFLUENTIAL_PLATFORMS:
         platforms = Platform.objects.filter(nationally_recognised=True)
         if not city:

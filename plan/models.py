@@ -353,6 +353,10 @@ class StatisticsVersion(models.Model):
     figures can never be served from before an acceptance once the counter moved."""
 
     counter = models.BigIntegerField(default=0)
+    # Coalesced snapshot refresh (plan.cache.request_snapshot_refresh): when a refresh was queued
+    # and not yet started (null: none waiting), and when the last one started.
+    snapshots_queued_at = models.DateTimeField(null=True, blank=True)
+    snapshots_refreshed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("statistics version")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from enterprises.models import Enterprise
 from parks.models import Park
 from plan import statistics
 from plan.goals import goal_current
-from plan.models import Goal, GoalSnapshot, StatsSnapshot
+from plan.models import Goal, GoalSnapshot, StatisticsVersion, StatsSnapshot
 
 
 def _json_figures(figures: dict) -> dict:
@@ -66,3 +68,21 @@ def record_snapshots(*, day: date | None = None) -> int:
             )
             written += 1
     return written
+
+
+def snapshot_interval() -> int:
+    """Seconds between two refreshes of today's snapshots asked for by changes (coalesced)."""
+    return int(getattr(settings, "STATISTICS_SNAPSHOT_INTERVAL", 300))
+
+
+def start_snapshot_refresh() -> float:
+    """The queued refresh, when its worker takes it: 0 when it may run now (the waiting mark is
+    cleared, so later changes queue the next one), else the seconds it must still wait."""
+    now = timezone.now()
+    last = StatisticsVersion.objects.filter(pk=1).values_list("snapshots_refreshed_at", flat=True).first()
+    if last is not None:
+        wait = snapshot_interval() - (now - last).total_seconds()
+        if wait > 0:
+            return wait
+    StatisticsVersion.objects.filter(pk=1).update(snapshots_queued_at=None, snapshots_refreshed_at=now)
+    return 0

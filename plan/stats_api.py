@@ -8,6 +8,8 @@ permission, filters and error responses here are shared by `plan.goals_api` and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +25,7 @@ from parks.models import District, Zone
 from parks.selectors import parks_for
 from plan import statistics
 from plan.cache import cached_statistics
+from plan.models import StatsSnapshot
 from plan.open_statistics import open_statistics
 
 # --- permissions, filters -----------------------------------------------------------------------
@@ -185,16 +188,7 @@ class OverviewView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses={200: OverviewSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
-        filters = stats_filters(request)
-        data = cached_statistics(
-            "overview",
-            scope_key(request.user),
-            filters.cache_key(),
-            lambda: statistics.overview(
-                statistics.scoped_enterprises(request.user, filters), as_of=filters.on()
-            ),
-        )
-        return Response(data)
+        return Response(cached_overview(request.user, stats_filters(request)))
 
 
 def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]:
@@ -221,6 +215,25 @@ def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]
     )
 
 
+def cached_overview(user, filters: statistics.StatsFilters) -> dict:
+    """The overview of `user`'s scope and `filters`, through the statistics cache. The API, the
+    dashboards and the exports share these entries: a figure is computed once per statistics
+    version, whichever of them asks first."""
+    return cached_statistics(
+        "overview",
+        scope_key(user),
+        filters.cache_key(),
+        lambda: statistics.overview(statistics.scoped_enterprises(user, filters), as_of=filters.on()),
+    )
+
+
+def cached_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]:
+    """`compute_table(user, filters, by)` through the statistics cache (shared like `cached_overview`)."""
+    return cached_statistics(
+        f"by-{by}", scope_key(user), filters.cache_key(), lambda: compute_table(user, filters, by)
+    )
+
+
 class StatsTableView(APIView):
     """Base of the by-park, by-zone, by-sector, by-industry and by-district tables."""
 
@@ -228,14 +241,7 @@ class StatsTableView(APIView):
     by = ""
 
     def get(self, request: Request) -> Response:
-        filters = stats_filters(request)
-        data = cached_statistics(
-            f"by-{self.by}",
-            scope_key(request.user),
-            filters.cache_key(),
-            lambda: compute_table(request.user, filters, self.by),
-        )
-        return Response(data)
+        return Response(cached_table(request.user, stats_filters(request), self.by))
 
 
 def _table_view(by: str, description: str) -> type[StatsTableView]:
@@ -329,8 +335,23 @@ def _open_row(by: str) -> serializers.Serializer:
     return row_serializer(by, OpenOverviewSerializer)(many=True)
 
 
+def is_published(day) -> bool:
+    """A date the open statistics answer for: today, a past month's last day, or a past date with a
+    recorded city snapshot. Anyone may call them, so no caller can make the database compute
+    figures for a new date at will: at most a few per month, each cached like every statistic."""
+    today = statistics.local_today()
+    if day > today:
+        return False
+    if day == today or (day + timedelta(days=1)).day == 1:
+        return True
+    return StatsSnapshot.objects.filter(date=day, scope_kind="city").exists()
+
+
 class OpenStatsView(APIView):
     """Open statistics for anyone: the city by zone, by sector and by park, small cells suppressed.
+
+    `as_of` is a published date only (default today): today, the last day of a past month, or a
+    past date with a recorded snapshot; any other date (and any future one) is a 400 naming `as_of`.
 
     Disclosure rule (minimum 5): a row whose `enterprises` is below 5 has every figure null
     (its count too); any count below 5 (assessed, pending_review, each level, on_cloud,
@@ -347,7 +368,16 @@ class OpenStatsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("as_of", OpenApiTypes.DATE, description=str(_("Date of the on_cloud figure.")))
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description=str(
+                    _(
+                        "A published date: today (the default), the last day of a past month, or a "
+                        "past date with a recorded snapshot."
+                    )
+                ),
+            )
         ],
         responses={
             200: inline_serializer(
@@ -372,5 +402,16 @@ class OpenStatsView(APIView):
             as_of = field.run_validation(as_of) if as_of else statistics.local_today()
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"as_of": exc.detail}) from None
+        if not is_published(as_of):
+            raise serializers.ValidationError(
+                {
+                    "as_of": [
+                        _(
+                            "Open statistics are published for today, the last day of each past "
+                            "month and the dates of recorded snapshots only."
+                        )
+                    ]
+                }
+            )
         data = cached_statistics("open", "anonymous", as_of.isoformat(), lambda: open_statistics(as_of=as_of))
         return Response(data)

@@ -13,12 +13,22 @@ from celery import shared_task
 
 
 @shared_task(name="plan.tasks.record_snapshots", acks_late=True, reject_on_worker_lost=True)
-def record_snapshots(day: str | None = None) -> int:
+def record_snapshots(day: str | None = None, refresh: bool = False) -> int:
     """Daily: record every goal's value and the overview per park and sector for `day` (ISO date).
 
-    Idempotent: one row per goal and date, and per scope and date, however often it runs.
+    Idempotent: one row per goal and date, and per scope and date, however often it runs. With
+    `refresh` (queued by `plan.cache.request_snapshot_refresh` after changes) it runs at most once
+    per `plan.cache.snapshot_interval()`: too early, it puts itself back for the time remaining.
     """
     from plan.services import record_snapshots as record
+
+    if refresh:
+        from plan.services import start_snapshot_refresh
+
+        wait = start_snapshot_refresh()
+        if wait:
+            record_snapshots.apply_async(kwargs={"refresh": True}, countdown=wait)
+            return 0
 
     return record(day=date.fromisoformat(day) if day else None)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -105,6 +106,21 @@ def cohort_rows(enterprises: QuerySet[Enterprise], *, as_of: date, sort: str) ->
     return rows.order_by(*order, "credit_code")
 
 
+def cohort_page(enterprises: QuerySet[Enterprise], *, as_of: date, sort: str, number: Any) -> Page:
+    """One page of the cohort table. The page is cut over the ids alone (the database evaluates
+    only the sort key, read off the name index for the default sort); the columns' sub-selects
+    run for the page's 25 rows only, never for every row skipped before it."""
+    ids = cohort_rows(enterprises, as_of=as_of, sort=sort).values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(number)
+    wanted = list(page.object_list)
+    rows = {
+        row["enterprise_id"]: row
+        for row in cohort_rows(enterprises.filter(pk__in=wanted), as_of=as_of, sort=sort)
+    }
+    page.object_list = [rows[pk] for pk in wanted if pk in rows]
+    return page
+
+
 def _cohort_form(request: HttpRequest) -> tuple[CohortFilterForm, dict, QuerySet[Park]]:
     parks = parks_for(request.user).order_by("code")
     form = CohortFilterForm(request.GET, parks=parks)
@@ -127,9 +143,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
     as_of = statistics.local_today()
     sort = data.get("sort") or "name"
     enterprises = cohort_enterprises(request.user, data, as_of=as_of)
-    page = Paginator(cohort_rows(enterprises, as_of=as_of, sort=sort), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = cohort_page(enterprises, as_of=as_of, sort=sort, number=request.GET.get("page"))
     industries = {
         i.code: i for i in Industry.objects.filter(code__in={row["industry_id"] for row in page.object_list})
     }
@@ -183,7 +197,7 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
     _form, data, _parks = _cohort_form(request)
     as_of = statistics.local_today()
     enterprises = cohort_enterprises(request.user, data, as_of=as_of)
-    if enterprises.count() > exports.INLINE_LIMIT:
+    if enterprises.count() > exports.inline_limit():
         from core.outbox import enqueue
         from plan.tasks import build_export
 

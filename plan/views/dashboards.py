@@ -18,8 +18,10 @@ from parks.access import is_commission, reviewer_required
 from parks.models import Park, Zone
 from parks.selectors import parks_for
 from plan import statistics
+from plan.cache import cached_statistics
 from plan.goals import goals_for, goals_progress
 from plan.models import Goal, PlanReport
+from plan.stats_api import cached_overview, cached_table, scope_key
 
 GOAL_STATUS_LABELS = {
     "met": gettext_lazy("Met"),
@@ -165,13 +167,11 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     goal, by sector and by industry, and the quarterly trend from the snapshots."""
     park = park_for_user(request.user, code)
     today = statistics.local_today()
+    # The figures come from the statistics cache, the same entries as the API's with ?park=code.
     filters = statistics.StatsFilters(park=park.code)
-    enterprises = statistics.scoped_enterprises(request.user, filters)
-    figures = statistics.overview(enterprises, as_of=today)
-    by_sector = _labelled(
-        statistics.statistics_table(enterprises, by="sector", as_of=today), "sector", dict(Sector.choices)
-    )
-    by_industry = statistics.statistics_table(enterprises, by="industry", as_of=today)
+    figures = cached_overview(request.user, filters)
+    by_sector = _labelled(cached_table(request.user, filters, "sector"), "sector", dict(Sector.choices))
+    by_industry = cached_table(request.user, filters, "industry")
     industries = {
         i.code: i for i in Industry.objects.filter(code__in=[row["industry"] for row in by_industry])
     }
@@ -179,11 +179,16 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         industry = industries.get(row["industry"])
         row["label"] = f"{row['industry']} {local_name(industry)}" if industry else row["industry"]
     goals = goal_cards(
-        goals_progress(
-            Goal.objects.filter(
-                scope_kind=Goal.ScopeKind.PARK, scope_park=park, metric=Goal.Metric.CLOUD_ENTERPRISES
-            ).order_by("deadline"),
-            today=today,
+        cached_statistics(
+            "park-cloud-goals",
+            park.code,
+            today.isoformat(),
+            lambda: goals_progress(
+                Goal.objects.filter(
+                    scope_kind=Goal.ScopeKind.PARK, scope_park=park, metric=Goal.Metric.CLOUD_ENTERPRISES
+                ).order_by("deadline"),
+                today=today,
+            ),
         )
     )
     trend = statistics.quarterly_trend("park", park.code, today=today)
@@ -248,34 +253,32 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     commission = is_commission(user)
     today = statistics.local_today()
-    enterprises = statistics.scoped_enterprises(user)
     parks = list(parks_for(user).order_by("code"))
-    figures = statistics.overview(enterprises, as_of=today)
-    goals = goal_cards(goals_progress(goals_for(user), today=today))
+    # Every figure through the statistics cache: the same entries as the API's (and the goals
+    # API's), computed once per statistics version whichever asks first.
+    filters = statistics.StatsFilters()
+    figures = cached_overview(user, filters)
+    goals = goal_cards(
+        cached_statistics(
+            "goals", scope_key(user), today.isoformat(), lambda: goals_progress(goals_for(user), today=today)
+        )
+    )
 
-    by_zone = _labelled(
-        statistics.statistics_table(enterprises, by="zone", as_of=today), "zone", dict(Zone.choices)
-    )
+    by_zone = _labelled(cached_table(user, filters, "zone"), "zone", dict(Zone.choices))
     by_park = _labelled(
-        statistics.statistics_table(
-            enterprises, by="park", as_of=today, parks=parks, include_outside=commission
-        ),
-        "park",
-        {park.code: local_name(park) for park in parks},
+        cached_table(user, filters, "park"), "park", {park.code: local_name(park) for park in parks}
     )
-    by_sector = _labelled(
-        statistics.statistics_table(enterprises, by="sector", as_of=today), "sector", dict(Sector.choices)
-    )
-    key_figures = statistics.figures_by(enterprises, by="key", as_of=today)
+    by_sector = _labelled(cached_table(user, filters, "sector"), "sector", dict(Sector.choices))
+    key_rows = {row["key"]: row for row in cached_table(user, filters, "key")}
     by_key = _labelled(
         [
-            {"key": key, **statistics.public_figures(key_figures.get(key, statistics.empty_figures()))}
+            key_rows.get(key, {"key": key, **statistics.public_figures(statistics.empty_figures())})
             for key in KeyIndustry.values
         ],
         "key",
         dict(KeyIndustry.choices),
     )
-    by_district = statistics.statistics_table(enterprises, by="district", as_of=today)
+    by_district = cached_table(user, filters, "district")
     from parks.models import District
 
     districts = {

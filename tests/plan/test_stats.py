@@ -269,9 +269,14 @@ def _grow(n: int) -> None:
         make_usage(enterprise, platform)
 
 
+def _as_of(path: str) -> str:
+    # The open statistics answer published dates only (month ends among them).
+    return "2026-05-31" if path == "/api/v1/open/stats/" else AS_OF
+
+
 def _queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as context:
-        response = client.get(path, {"as_of": AS_OF})
+        response = client.get(path, {"as_of": _as_of(path)})
     assert response.status_code == 200
     return len(context.captured_queries)
 
@@ -290,11 +295,11 @@ def test_query_count_does_not_grow_with_the_data(
     _grow(40)
     for user in (commission, manager):
         with django_assert_max_num_queries(small[user.username]):
-            response = client_for(user).get(path, {"as_of": AS_OF})
+            response = client_for(user).get(path, {"as_of": _as_of(path)})
         assert response.status_code == 200
-    # The figures themselves: at most four queries per table (three tables in the open statistics);
+    # The figures themselves: at most six queries per table (three tables in the open statistics);
     # goals: one or two per goal (seven seeded) and one for the snapshots.
-    limit = {"/api/v1/open/stats/": 14, "/api/v1/goals/": 16}.get(path, 8)
+    limit = {"/api/v1/open/stats/": 20, "/api/v1/goals/": 16}.get(path, 10)
     assert small["commission"] <= limit
 
 
