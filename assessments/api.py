@@ -28,7 +28,7 @@ from parks.access import is_commission
 class QuestionnaireSerializer(serializers.ModelSerializer):
     class Meta:
         model = Questionnaire
-        fields = ["id", "code", "version", "sector", "title", "title_en", "status", "published_at"]
+        fields = ["id", "code", "version", "sector", "rule", "title", "title_en", "status", "published_at"]
         read_only_fields = fields
 
 
