@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessments.levels import LEVEL_NAMES
+from assessments.models import QuestionnaireRule
 from cloud.models import CloudAdoption
 from cloud.selectors import on_cloud_q, with_cloud_tier
 from core.outbox import enqueue
@@ -89,6 +90,7 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
         .annotate(
             current_level=Subquery(current.values("level")[:1]),
             current_score=Subquery(current.values("score")[:1]),
+            current_rule=Subquery(current.values("questionnaire__rule")[:1]),
             on_cloud=ExpressionWrapper(on_cloud_q(as_of), output_field=BooleanField()),
             cloud_pending=Exists(CloudAdoption.objects.filter(enterprise=OuterRef("pk"), status="pending")),
             **dimensions,
@@ -105,6 +107,7 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
             "size",
             "current_level",
             "current_score",
+            "current_rule",
             *dimensions,
             "on_cloud",
             "cloud_pending",
@@ -125,6 +128,7 @@ def cohort_header() -> list[str]:
         _("Size"),
         _("Level"),
         _("Score"),
+        _("Level rule"),
         _("Foundation"),
         _("Operations"),
         _("Management"),
@@ -152,10 +156,22 @@ def cohort_rows(queryset: QuerySet) -> Iterator[list]:
             str(sizes.get(row["size"], row["size"])),
             row["current_level"],
             row["current_score"],
+            level_rule_text(row["current_rule"], row["size"]),
             *(row[f"dimension_{code}"] for code in statistics.DIMENSIONS),
             status,
             row["cloud_tier"],
         ]
+
+
+def level_rule_text(rule: str | None, size: str) -> str:
+    """Whose rule a level follows, and whether a MIIT-table result is outside the table's scope."""
+    if rule is None:
+        return ""
+    if rule != QuestionnaireRule.MIIT_2024:
+        return str(QuestionnaireRule.LOCAL.label)
+    if size == Size.LARGE:
+        return _("MIIT 2024 table, outside the table's scope (large enterprise)")
+    return str(QuestionnaireRule.MIIT_2024.label)
 
 
 def write_cohort(
@@ -195,6 +211,7 @@ def stats_header(by: str | None) -> list[str]:
         _("On cloud"),
         _("On a platform"),
         _("Agricultural informatization"),
+        _("MIIT-comparable"),
     ]
 
 
@@ -211,6 +228,7 @@ def stats_row(figures: dict, by: str | None) -> list:
         figures["on_cloud"],
         figures["on_platform"],
         figures["agri_informatization"],
+        figures["miit_comparable"],
     ]
 
 

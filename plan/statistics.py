@@ -3,7 +3,8 @@
 Every table is computed by a fixed number of GROUP BY queries whatever the data size:
 
 1. enterprises, on_cloud, on_platform   - one query over the enterprises in scope;
-2. assessed, level_distribution, mean_score, agri_informatization
+2. assessed, level_distribution, mean_score, agri_informatization, miit_comparable (and the level
+   distributions of the MIIT-comparable levels and of the rest, under the local rule)
                                         - one query over their current assessments;
 3. dimension_means                      - one query over the dimension scores of those;
 4. pending_review                       - one query over their submitted assessments.
@@ -31,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from assessments.models import Assessment, DimensionScore, Review
+from assessments.models import Assessment, DimensionScore, QuestionnaireRule, Review
 from cloud.selectors import on_cloud_q, on_platform_q
-from enterprises.models import Enterprise, Sector
+from enterprises.models import Enterprise, Sector, Size
 from parks.models import Park, Zone
 from parks.selectors import parks_for
 from plan.models import StatsSnapshot
@@ -156,6 +157,13 @@ def _current_assessments(as_of: date | None = None) -> QuerySet[Assessment]:
     return accepted_then.exclude(Exists(later))
 
 
+def miit_comparable_q() -> Q:
+    """Current assessments whose level compares with MIIT's (PRODUCT.md `miit_comparable`): on a
+    questionnaire version faithful to the MIIT 2024 table, of an enterprise within the table's
+    scope (not large). The others are counted under the city's local rule."""
+    return Q(questionnaire__rule=QuestionnaireRule.MIIT_2024) & ~Q(enterprise__size=Size.LARGE)
+
+
 def _pending_assessments(as_of: date | None = None) -> QuerySet[Assessment]:
     """Assessments waiting for review: today's `submitted` ones, or for a past `as_of` those whose
     (latest) submission came before the end of that day and had no review by then."""
@@ -197,6 +205,9 @@ def empty_figures() -> dict:
         "on_cloud": 0,
         "on_platform": 0,
         "agri_informatization": None,
+        "miit_comparable": 0,
+        "miit_level_distribution": {str(level): 0 for level in LEVELS},
+        "local_rule_level_distribution": {str(level): 0 for level in LEVELS},
         # Not part of the API's figures: how many values each mean covers (for suppression).
         "_counts": {"agri_assessed": 0, **{f"dimension_{code}": 0 for code in DIMENSIONS}},
     }
@@ -228,6 +239,7 @@ def figures_by(
         },
     )
     agricultural = Q(enterprise__industry__sector=Sector.AGRICULTURE)
+    comparable = miit_comparable_q()
     current_field = f"enterprise__{field}" if field else None
     current = _grouped(
         current_assessments.filter(enterprise__in=in_scope),
@@ -238,6 +250,8 @@ def figures_by(
             "agri_assessed": Count("pk", filter=agricultural),
             "agri_informatization": Avg("score", filter=agricultural),
             **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in LEVELS},
+            "miit_comparable": Count("pk", filter=comparable),
+            **{f"miit_level_{level}": Count("pk", filter=comparable & Q(level=level)) for level in LEVELS},
         },
     )
     dimension_rows = (
@@ -270,6 +284,13 @@ def figures_by(
         figures["agri_informatization"] = _round(row["agri_informatization"])
         figures["_counts"]["agri_assessed"] = row["agri_assessed"] or 0
         figures["level_distribution"] = {str(level): row[f"level_{level}"] or 0 for level in LEVELS}
+        figures["miit_comparable"] = row["miit_comparable"] or 0
+        figures["miit_level_distribution"] = {str(level): row[f"miit_level_{level}"] or 0 for level in LEVELS}
+        figures["local_rule_level_distribution"] = {
+            str(level): figures["level_distribution"][str(level)]
+            - figures["miit_level_distribution"][str(level)]
+            for level in LEVELS
+        }
     for row in dimension_rows:
         key = row[f"assessment__enterprise__{field}"] if field else None
         figures = result.setdefault(key, empty_figures())

@@ -189,7 +189,7 @@ def _change_answer(item: Item, before: Any, after: Any) -> Answer:
     if any(figure < 0 for figure in figures):
         raise AnswerError(item.code, "change_negative")
     if item.max_value is not None and any(figure > item.max_value for figure in figures):
-        raise AnswerError(item.code, "change_above_max", str(item.max_value.normalize()))
+        raise AnswerError(item.code, "change_above_max", f"{item.max_value.normalize():f}")
     return Answer(item.code, before=figures[0], after=figures[1])
 
 

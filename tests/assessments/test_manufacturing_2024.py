@@ -281,3 +281,148 @@ def test_level_rule_at_each_boundary(answers, scene_answers, score, level):
 )
 def test_plausibility_checks_of_the_new_items(answers, fired):
     assert {c.code for c in scored(answers).checks} == fired
+
+
+# --- through the API and the pages ----------------------------------------------------------------
+
+
+def full_answers(document: dict) -> list[dict]:
+    """Every required item of the version answered (for the API)."""
+    from tests.pages.helpers import all_answers
+
+    return all_answers(document)
+
+
+def published(code: str, version: int):
+    from assessments.models import Questionnaire
+
+    return Questionnaire.objects.get(code=code, version=version)
+
+
+def logged_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("industry", ["C34", "C13", "C14"])
+def test_a_manufacturer_starts_on_version_2_agricultural_processors_too(client_for, make_user, industry):
+    from assessments.models import Assessment
+    from tests.conftest import make_enterprise
+
+    user = make_user(f"maker-{industry}")
+    enterprise = make_enterprise(industry=industry, member=user)
+    response = logged_in(user).post("/assessments/start/")
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(enterprise=enterprise)
+    assert (assessment.questionnaire.code, assessment.questionnaire.version) == ("manufacturing", 2)
+
+
+@pytest.mark.django_db
+def test_report_shows_rule_scope_and_raw_figures(client_for, make_user):
+    from assessments.selectors import questionnaire_document
+    from tests.conftest import make_enterprise
+
+    questionnaire = published("manufacturing", 2)
+    document = questionnaire_document(questionnaire)
+    assert document["rule"] == "miit-2024"
+    user = make_user("sme-member")
+    enterprise = make_enterprise(member=user)  # 120 staff: an SME
+    client = client_for(user)
+    created = client.post(
+        "/api/v1/assessments/",
+        {"enterprise": enterprise.pk, "questionnaire": questionnaire.pk},
+        format="json",
+    ).json()
+    answers = [a for a in full_answers(document) if a["item"] not in ("O-QUALITY", "F-DEV-NET")]
+    answers += [
+        {"item": "O-QUALITY", "before": 96.5, "after": 96.5},
+        {"item": "F-DEV-NET", "numerator": 12, "denominator": 40},
+    ]
+    refused = client.patch(
+        f"/api/v1/assessments/{created['id']}/answers/",
+        {"answers": [{"item": "O-QUALITY", "before": 96.5, "after": 101}]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert refused.status_code == 400
+    assert "O-QUALITY" in refused.json()["answers"]
+    assert "100" in refused.json()["answers"]["O-QUALITY"][0]
+    saved = client.patch(f"/api/v1/assessments/{created['id']}/answers/", {"answers": answers}, format="json")
+    assert saved.status_code == 200, saved.content
+    assert client.post(f"/api/v1/assessments/{created['id']}/submit/").status_code == 200
+    report = client.get(f"/api/v1/assessments/{created['id']}/report/").json()
+    assert (report["rule"], report["outside_scope"], report["miit_comparable"]) == ("miit-2024", False, True)
+    by_item = {row["item"]: row for row in report["items"]}
+    assert by_item["O-QUALITY"]["figures"] == {"before": 96.5, "after": 96.5, "change": "same"}
+    assert by_item["O-QUALITY"]["unit"] == "%"
+    assert by_item["F-DEV-NET"]["figures"] == {"numerator": 12, "denominator": 40}
+    page = logged_in(user).get(f"/assessments/{created['id']}/report/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = page.content.decode()
+    assert 'data-rule="miit-2024"' in page and "等级按工信部2024年版评测表评定" in page
+    assert "96.5 → 96.5 %（持平）" in page
+    assert "12 / 40" in page
+    assert "超出评测表适用范围" not in page
+
+
+@pytest.mark.django_db
+def test_a_large_enterprise_is_outside_the_tables_scope(client_for, make_user):
+    from assessments.selectors import questionnaire_document
+    from tests.conftest import make_enterprise
+
+    questionnaire = published("manufacturing", 2)
+    user = make_user("large-member")
+    enterprise = make_enterprise(member=user, employees=1500, revenue=60000)
+    assert enterprise.size == "large"
+    client = client_for(user)
+    created = client.post(
+        "/api/v1/assessments/",
+        {"enterprise": enterprise.pk, "questionnaire": questionnaire.pk},
+        format="json",
+    ).json()
+    answers = full_answers(questionnaire_document(questionnaire))
+    client.patch(f"/api/v1/assessments/{created['id']}/answers/", {"answers": answers}, format="json")
+    assert client.post(f"/api/v1/assessments/{created['id']}/submit/").status_code == 200
+    report = client.get(f"/api/v1/assessments/{created['id']}/report/").json()
+    assert (report["rule"], report["outside_scope"], report["miit_comparable"]) == ("miit-2024", True, False)
+    page = logged_in(user).get(f"/assessments/{created['id']}/report/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = page.content.decode()
+    assert 'id="report-outside-scope"' in page and "超出评测表适用范围" in page
+
+
+@pytest.mark.django_db
+def test_local_questionnaires_say_so(client_for, member, enterprise, make_assessment):
+    from tests.assessments.conftest import STRONG
+
+    assessment = make_assessment(enterprise, answers=STRONG, submit=True)
+    report = client_for(member).get(f"/api/v1/assessments/{assessment.pk}/report/").json()
+    assert (report["rule"], report["outside_scope"], report["miit_comparable"]) == ("local", False, False)
+    page = logged_in(member).get(f"/assessments/{assessment.pk}/report/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "等级按本市地方规则评定" in page.content.decode()
+    listed = client_for(member).get("/api/v1/questionnaires/?page_size=200").json()["results"]
+    rules = {(q["code"], q["version"]): q["rule"] for q in listed}
+    assert rules[("manufacturing", 1)] == rules[("services", 1)] == rules[("agriculture", 1)] == "local"
+    assert rules[("manufacturing", 2)] == "miit-2024"
+
+
+@pytest.mark.django_db
+def test_version_1_assessments_keep_their_version_score_and_level(
+    member, enterprise, make_assessment, commission
+):
+    """Publishing version 2 (the reference step, run again) changes nothing of version 1's results."""
+    from assessments.reference import load_questionnaires
+    from assessments.selectors import questionnaire_document
+
+    version_1 = published("manufacturing", 1)
+    answers = full_answers(questionnaire_document(version_1))
+    assessment = make_assessment(
+        enterprise, answers=answers, accept=True, reviewer=commission, questionnaire=version_1
+    )
+    before = (assessment.questionnaire_id, assessment.score, assessment.level, assessment.result)
+    assert load_questionnaires() == 0
+    assessment.refresh_from_db()
+    assert (assessment.questionnaire_id, assessment.score, assessment.level, assessment.result) == before
+    assert version_1.rule == "local" and version_1.is_published
