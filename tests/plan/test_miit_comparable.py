@@ -56,3 +56,15 @@ def test_statistics_table_export_has_the_figure(three, commission, client_for):
     rows = sheet_rows(body(client_for(commission).get("/api/v1/exports/stats-by-sector.xlsx", **EN)))
     column = rows[0].index("MIIT-comparable")
     assert [row[column] for row in rows[1:] if row[0] == "manufacturing"] == [1]
+
+
+def test_city_dashboard_shows_the_levels_by_rule(three, commission):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(commission)
+    page = client.get("/city/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="levels-by-rule"' in page
+    assert "1 个等级与工信部可比" in page
+    miit_row = page.split('data-figure="miit_level_distribution">')[1].split("</tr>")[0]
+    assert [cell.split("<")[0] for cell in miit_row.split('class="num">')[1:]] == ["0", "0", "0", "1", "0"]
