@@ -120,6 +120,8 @@ def report_context(assessment: Assessment, *, viewer) -> dict:
         "enterprise": enterprise,
         "report": report,
         "rule": report["rule"],
+        "onsite": report["onsite_evaluation"],
+        "needs_onsite": report["needs_onsite_evaluation"],
         "outside_scope": report["outside_scope"],
         "title": name(report["questionnaire"], "title"),
         "score": report["score"],

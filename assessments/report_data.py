@@ -19,6 +19,7 @@ from assessments.models import (
     Item,
     QuestionnaireRule,
 )
+from assessments.onsite import needs_onsite_evaluation, onsite_summary
 from assessments.selectors import current_assessments
 
 # Below this many current assessments a group's mean and percentile would reveal individual
@@ -122,6 +123,7 @@ def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any
     gap = result.get("next_level")
     next_rule = rules.get(gap["level"]) if gap else None
     scope_outside = outside_scope(assessment)
+    onsite = onsite_summary(assessment)
     history = (
         Assessment.objects.filter(enterprise=enterprise, submitted_at__isnull=False)
         .exclude(pk=assessment.pk)
@@ -142,6 +144,11 @@ def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any
         "rule": questionnaire.rule,
         "outside_scope": scope_outside,
         "miit_comparable": questionnaire.rule == QuestionnaireRule.MIIT_2024 and not scope_outside,
+        "onsite_evaluation": onsite,
+        "needs_onsite_evaluation": needs_onsite_evaluation(enterprise),
+        # The level that counts: the on-site evaluation's where one exists, else the self-assessed.
+        "counted_level": onsite["level"] if onsite else assessment.level,
+        "counted_score": onsite["score"] if onsite else assessment.score,
         "status": assessment.status,
         "submitted_at": assessment.submitted_at,
         "score": assessment.score,

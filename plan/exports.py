@@ -73,7 +73,9 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
     from assessments.models import DimensionScore
 
     as_of = as_of or statistics.local_today()
-    current = statistics._current_assessments().filter(enterprise=OuterRef("pk"))
+    current = statistics.with_counted_result(
+        statistics._current_assessments().filter(enterprise=OuterRef("pk"))
+    )
     dimensions = {
         f"dimension_{code}": Subquery(
             DimensionScore.objects.filter(
@@ -88,8 +90,9 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
     return (
         with_cloud_tier(enterprises.order_by("credit_code"), as_of)
         .annotate(
-            current_level=Subquery(current.values("level")[:1]),
-            current_score=Subquery(current.values("score")[:1]),
+            current_level=Subquery(current.values("counted_level")[:1]),
+            current_score=Subquery(current.values("counted_score")[:1]),
+            self_assessed_level=Subquery(current.values("level")[:1]),
             current_rule=Subquery(current.values("questionnaire__rule")[:1]),
             on_cloud=ExpressionWrapper(on_cloud_q(as_of), output_field=BooleanField()),
             cloud_pending=Exists(CloudAdoption.objects.filter(enterprise=OuterRef("pk"), status="pending")),
@@ -108,6 +111,7 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
             "current_level",
             "current_score",
             "current_rule",
+            "self_assessed_level",
             *dimensions,
             "on_cloud",
             "cloud_pending",
@@ -129,6 +133,7 @@ def cohort_header() -> list[str]:
         _("Level"),
         _("Score"),
         _("Level rule"),
+        _("Self-assessed level"),
         _("Foundation"),
         _("Operations"),
         _("Management"),
@@ -157,6 +162,7 @@ def cohort_rows(queryset: QuerySet) -> Iterator[list]:
             row["current_level"],
             row["current_score"],
             level_rule_text(row["current_rule"], row["size"]),
+            row["self_assessed_level"],
             *(row[f"dimension_{code}"] for code in statistics.DIMENSIONS),
             status,
             row["cloud_tier"],

@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.models import Assessment, DimensionScore, QuestionnaireRule, Review
@@ -157,6 +158,15 @@ def _current_assessments(as_of: date | None = None) -> QuerySet[Assessment]:
     return accepted_then.exclude(Exists(later))
 
 
+def with_counted_result(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Annotate `counted_level` and `counted_score`: an on-site evaluation's where one exists
+    (现场评定: it is the level that counts), else the self-assessed ones."""
+    return assessments.annotate(
+        counted_level=Coalesce("onsite_evaluation__level", "level"),
+        counted_score=Coalesce("onsite_evaluation__score", "score"),
+    )
+
+
 def miit_comparable_q() -> Q:
     """Current assessments whose level compares with MIIT's (PRODUCT.md `miit_comparable`): on a
     questionnaire version faithful to the MIIT 2024 table, of an enterprise within the table's
@@ -242,16 +252,19 @@ def figures_by(
     comparable = miit_comparable_q()
     current_field = f"enterprise__{field}" if field else None
     current = _grouped(
-        current_assessments.filter(enterprise__in=in_scope),
+        with_counted_result(current_assessments.filter(enterprise__in=in_scope)),
         current_field,
         {
             "assessed": Count("pk"),
-            "mean_score": Avg("score"),
+            "mean_score": Avg("counted_score"),
             "agri_assessed": Count("pk", filter=agricultural),
-            "agri_informatization": Avg("score", filter=agricultural),
-            **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in LEVELS},
+            "agri_informatization": Avg("counted_score", filter=agricultural),
+            **{f"level_{level}": Count("pk", filter=Q(counted_level=level)) for level in LEVELS},
             "miit_comparable": Count("pk", filter=comparable),
-            **{f"miit_level_{level}": Count("pk", filter=comparable & Q(level=level)) for level in LEVELS},
+            **{
+                f"miit_level_{level}": Count("pk", filter=comparable & Q(counted_level=level))
+                for level in LEVELS
+            },
         },
     )
     dimension_rows = (

@@ -6,6 +6,7 @@ from assessments.models.assessments import (
     AssessmentQuerySet,
     DimensionScore,
     ItemScore,
+    OnSiteEvaluation,
     Review,
 )
 from assessments.models.questionnaires import (
@@ -43,6 +44,7 @@ __all__ = [
     "ItemKind",
     "ItemScore",
     "LevelRule",
+    "OnSiteEvaluation",
     "Option",
     "Questionnaire",
     "QuestionnaireRule",

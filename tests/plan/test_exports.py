@@ -64,6 +64,7 @@ def test_cohort_export_has_one_row_per_enterprise_in_scope(cohort, manager, clie
         3,
         70,
         "the city's local rule",
+        3,
         30,
         15,
         15,
@@ -72,7 +73,7 @@ def test_cohort_export_has_one_row_per_enterprise_in_scope(cohort, manager, clie
         3,
     )
     assert by_code[second.credit_code][1] == "'@二号企业"
-    assert by_code[second.credit_code][8:] == (None,) * 7 + ("Pending verification", None)
+    assert by_code[second.credit_code][8:] == (None,) * 8 + ("Pending verification", None)
 
 
 def test_cohort_export_access(
