@@ -9,6 +9,7 @@ and every text cell is escaped against formula injection.
 from __future__ import annotations
 
 import dataclasses
+import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
@@ -20,13 +21,13 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessments.levels import LEVEL_NAMES
-from assessments.models import QuestionnaireRule
+from assessments.models import Answer, Item, Questionnaire, QuestionnaireRule
 from cloud.models import CloudAdoption
 from cloud.selectors import on_cloud_q, with_cloud_tier
 from core.outbox import enqueue
@@ -68,8 +69,16 @@ def write_workbook(target: IO[bytes] | str, *, title: str, header: list[str], ro
 # --- the cohort ---------------------------------------------------------------------------------
 
 
-def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = None) -> QuerySet:
-    """One row per enterprise of `enterprises` with its current assessment and cloud status; one query."""
+def cohort_queryset(
+    enterprises: QuerySet[Enterprise],
+    *,
+    as_of: date | None = None,
+    figure_items: list[tuple[str, str]] = (),
+) -> QuerySet:
+    """One row per enterprise of `enterprises` with its current assessment and cloud status; one query.
+
+    `figure_items` (from `miit_figure_items`) adds the raw figures of those items as given.
+    """
     from assessments.models import DimensionScore
 
     as_of = as_of or statistics.local_today()
@@ -87,9 +96,22 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
         )
         for code in statistics.DIMENSIONS
     }
+    figures = {
+        f"figures_{index}": Subquery(
+            Answer.objects.filter(
+                assessment__enterprise=OuterRef("pk"),
+                assessment__is_current=True,
+                assessment__status=statistics.ACCEPTED,
+                assessment__questionnaire__rule=QuestionnaireRule.MIIT_2024,
+                item=code,
+            ).values("value")[:1]
+        )
+        for index, (code, _text) in enumerate(figure_items)
+    }
     return (
         with_cloud_tier(enterprises.order_by("credit_code"), as_of)
         .annotate(
+            **figures,
             current_level=Subquery(current.values("counted_level")[:1]),
             current_score=Subquery(current.values("counted_score")[:1]),
             self_assessed_level=Subquery(current.values("level")[:1]),
@@ -116,11 +138,44 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
             "on_cloud",
             "cloud_pending",
             "cloud_tier",
+            *figures,
         )
     )
 
 
-def cohort_header() -> list[str]:
+def miit_figure_items() -> list[tuple[str, str]]:
+    """(code, question) of the raw-figure items (rates from counts, before/after figures) of the
+    MIIT 2024 table, from its newest published version; the cohort shows their figures as given."""
+    latest = (
+        Questionnaire.objects.filter(rule=QuestionnaireRule.MIIT_2024, status=Questionnaire.Status.PUBLISHED)
+        .order_by("-published_at", "-version")
+        .first()
+    )
+    if latest is None:
+        return []
+    english = (get_language() or "").startswith("en")
+    return [
+        (item.code, (item.text_en if english else item.text))
+        for item in Item.objects.filter(questionnaire=latest, kind__in=("ratio", "change")).order_by(
+            "dimension__position", "position"
+        )
+    ]
+
+
+def figure_text(value: Any) -> str | None:
+    """An answer's raw figures as given: "12 / 40", "10.5 → 9.8"."""
+    if isinstance(value, str):
+        value = json.loads(value)  # a JSON value read through a subquery, on some databases
+    if not isinstance(value, dict):
+        return None
+    if "numerator" in value:
+        return f"{value['numerator']} / {value['denominator']}"
+    if "before" in value:
+        return f"{value['before']} → {value['after']}"
+    return None
+
+
+def cohort_header(figure_items: list[tuple[str, str]] = ()) -> list[str]:
     return [
         _("Credit code"),
         _("Name"),
@@ -140,6 +195,7 @@ def cohort_header() -> list[str]:
         _("Outcomes"),
         _("Cloud status"),
         _("Cloud tier"),
+        *(f"{code} {text}" for code, text in figure_items),
     ]
 
 
@@ -166,6 +222,7 @@ def cohort_rows(queryset: QuerySet) -> Iterator[list]:
             *(row[f"dimension_{code}"] for code in statistics.DIMENSIONS),
             status,
             row["cloud_tier"],
+            *(figure_text(row[name]) for name in row if name.startswith("figures_")),
         ]
 
 
@@ -184,11 +241,12 @@ def write_cohort(
     target: IO[bytes] | str, enterprises: QuerySet[Enterprise], *, as_of: date | None = None
 ) -> int:
     """The cohort sheet of `enterprises` (already scoped and filtered) into `target`; returns rows."""
+    figure_items = miit_figure_items()
     return write_workbook(
         target,
         title=_("Cohort"),
-        header=cohort_header(),
-        rows=cohort_rows(cohort_queryset(enterprises, as_of=as_of)),
+        header=cohort_header(figure_items),
+        rows=cohort_rows(cohort_queryset(enterprises, as_of=as_of, figure_items=figure_items)),
     )
 
 

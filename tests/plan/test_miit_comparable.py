@@ -68,3 +68,21 @@ def test_city_dashboard_shows_the_levels_by_rule(three, commission):
     assert "1 个等级与工信部可比" in page
     miit_row = page.split('data-figure="miit_level_distribution">')[1].split("</tr>")[0]
     assert [cell.split("<")[0] for cell in miit_row.split('class="num">')[1:]] == ["0", "0", "0", "1", "0"]
+
+
+def test_cohort_export_shows_the_raw_figures_of_the_miit_items(three, commission, client_for):
+    from assessments.models import Answer
+
+    sme, _large, _local = three
+    current = sme.assessments.get(is_current=True)
+    Answer.objects.create(assessment=current, item="O-QUALITY", value={"before": 96.5, "after": 98})
+    Answer.objects.create(assessment=current, item="F-DEV-NET", value={"numerator": 12, "denominator": 40})
+    rows = sheet_rows(body(client_for(commission).get("/api/v1/exports/cohort.xlsx", **EN)))
+    header = rows[0]
+    quality = next(i for i, name in enumerate(header) if name.startswith("O-QUALITY "))
+    networked = next(i for i, name in enumerate(header) if name.startswith("F-DEV-NET "))
+    row = next(r for r in rows[1:] if r[0] == sme.credit_code)
+    assert (row[quality], row[networked]) == ("96.5 → 98", "12 / 40")
+    assert [name.split()[0] for name in header[18:]] == [
+        "F-DEV-DIG", "F-DEV-NET", "M-FUND", "O-ENERGY", "O-QUALITY", "O-MARKET", "O-VALUE",
+    ]  # fmt: skip
