@@ -12,11 +12,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import report_data, scoring, selectors, services
-from assessments.models import Assessment, DimensionScore, Questionnaire, Review
+from assessments import onsite, report_data, scoring, selectors, services
+from assessments.models import Assessment, DimensionScore, OnSiteEvaluation, Questionnaire, Review
 from assessments.plausibility import flag_text
 from assessments.preview import assessment_checks
 from core.security import ReportThrottle, SubmitThrottle
@@ -24,13 +25,50 @@ from enterprises.access import is_member, manages
 from enterprises.models import Enterprise
 from parks.access import is_commission
 
+# --- on-site evaluations ---------------------------------------------------------------------------
+
+
+class OnSiteEvaluationRequestSerializer(serializers.Serializer):
+    """Only the shape here; the service checks the values and names the field of any refusal."""
+
+    evaluator = serializers.CharField(allow_blank=True)
+    evaluated_on = serializers.CharField(help_text=_("YYYY-MM-DD, not in the future."))
+    level = serializers.CharField(help_text=_("The evaluated level, 0 to 4."))
+    score = serializers.CharField(help_text=_("The evaluated score, 0 to 100."))
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text=_("PDF, PNG or JPEG, at most 10 MB.")
+    )
+
+
+class OnSiteEvaluationSerializer(serializers.ModelSerializer):
+    has_evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OnSiteEvaluation
+        fields = [
+            "assessment",
+            "evaluator",
+            "evaluated_on",
+            "level",
+            "score",
+            "notes",
+            "has_evidence",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_evidence(self, evaluation: OnSiteEvaluation) -> bool:
+        return bool(evaluation.evidence)
+
+
 # --- questionnaires -----------------------------------------------------------------------------
 
 
 class QuestionnaireSerializer(serializers.ModelSerializer):
     class Meta:
         model = Questionnaire
-        fields = ["id", "code", "version", "sector", "title", "title_en", "status", "published_at"]
+        fields = ["id", "code", "version", "sector", "rule", "title", "title_en", "status", "published_at"]
         read_only_fields = fields
 
 
@@ -407,6 +445,31 @@ class AssessmentViewSet(
             by=request.user, assessment=assessment, **serializer.validated_data
         )
         return self._detail(assessment)
+
+    @extend_schema(
+        request=OnSiteEvaluationRequestSerializer,
+        responses={200: OnSiteEvaluationSerializer, 400: BAD_REQUEST, 409: CONFLICT, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="onsite-evaluation",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def onsite_evaluation(self, request: Request, pk: str | None = None) -> Response:
+        """Record (or correct) the on-site evaluation (现场评定); the park manager or the commission.
+
+        Multipart for an evidence file (PDF, PNG or JPEG, at most 10 MB). From then on the
+        evaluated level and score count in place of the self-assessed ones.
+        """
+        assessment = self.get_object()  # 404 outside the caller's scope
+        services.ensure_can_review(by=request.user, enterprise=assessment.enterprise)
+        serializer = OnSiteEvaluationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evaluation = onsite.record_onsite_evaluation(
+            by=request.user, assessment=assessment, **serializer.validated_data
+        )
+        return Response(OnSiteEvaluationSerializer(evaluation).data)
 
     @extend_schema(
         responses={

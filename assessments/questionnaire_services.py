@@ -24,6 +24,7 @@ from assessments.models import (
     LevelRule,
     Option,
     Questionnaire,
+    QuestionnaireRule,
     Recommendation,
     SceneLevel,
     published_refusal,
@@ -48,6 +49,7 @@ def _create_from_document(document: Mapping[str, Any], *, version: int | None = 
         title_en=document["title_en"],
         description=document.get("description", ""),
         description_en=document.get("description_en", ""),
+        rule=document.get("rule", QuestionnaireRule.LOCAL),
     )
     for d_position, raw_dimension in enumerate(document["dimensions"]):
         dimension = Dimension.objects.create(
@@ -80,6 +82,10 @@ def _create_from_document(document: Mapping[str, Any], *, version: int | None = 
                 numerator_label_en=raw.get("numerator_label_en", ""),
                 denominator_label=raw.get("denominator_label", ""),
                 denominator_label_en=raw.get("denominator_label_en", ""),
+                better=raw.get("better", ""),
+                unit=raw.get("unit", ""),
+                unit_en=raw.get("unit_en", ""),
+                max_value=to_decimal(raw["max_value"]) if raw.get("max_value") is not None else None,
             )
             Option.objects.bulk_create(
                 Option(

@@ -22,8 +22,12 @@ def load_questionnaires(directory: Path = QUESTIONNAIRE_DIR) -> int:
     from assessments.management.commands.import_questionnaire import read_document
 
     created = 0
-    for path in sorted(directory.glob("*.json")):
-        document = read_document(path)
+    # Older versions first, so that the newest version of a code is the last one published.
+    shipped = sorted(
+        ((read_document(path), path) for path in directory.glob("*.json")),
+        key=lambda pair: (str(pair[0].get("code")), pair[0].get("version") or 0, pair[1].name),
+    )
+    for document, path in shipped:
         existing = Questionnaire.objects.filter(
             code=document.get("code"), version=document.get("version")
         ).first()

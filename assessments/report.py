@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from assessments.models import Assessment, Review
 from assessments.plausibility import flag_text
@@ -80,7 +81,12 @@ def report_context(assessment: Assessment, *, viewer) -> dict:
         if not item["applicable"] or (item["kind"] != "scene" and not item["points"]):
             continue  # unscored items (numbers, texts) contribute nothing
         items_by_dimension.setdefault(item["dimension"], []).append(
-            {**item, "code": item["item"], "text": name(item, "text")}
+            {
+                **item,
+                "code": item["item"],
+                "text": name(item, "text"),
+                "figures_text": figures_text(item, english=english),
+            }
         )
     contributions = [
         {
@@ -114,6 +120,10 @@ def report_context(assessment: Assessment, *, viewer) -> dict:
         "assessment": assessment,
         "enterprise": enterprise,
         "report": report,
+        "rule": report["rule"],
+        "onsite": report["onsite_evaluation"],
+        "needs_onsite": report["needs_onsite_evaluation"],
+        "outside_scope": report["outside_scope"],
         "title": name(report["questionnaire"], "title"),
         "score": report["score"],
         "level": report["level"],
@@ -137,6 +147,29 @@ def report_context(assessment: Assessment, *, viewer) -> dict:
         "reviews": list(assessment.reviews.select_related("by").order_by("at", "pk")),
         "last_return": last_return,
     }
+
+
+CHANGE_WORDS = {
+    "better": _lazy("better"),
+    "same": _lazy("the same"),
+    "worse": _lazy("worse"),
+}
+
+
+def figures_text(item: dict, *, english: bool) -> str:
+    """The raw figures of a ratio or before/after item as the report shows them beside the score."""
+    figures = item.get("figures") or {}
+    if "numerator" in figures:
+        return f"{figures['numerator']} / {figures['denominator']}"
+    if "before" in figures:
+        unit = (item.get("unit_en") if english else None) or item.get("unit") or ""
+        return _("%(before)s → %(after)s %(unit)s (%(change)s)") % {
+            "before": figures["before"],
+            "after": figures["after"],
+            "unit": unit,
+            "change": CHANGE_WORDS[figures["change"]],
+        }
+    return ""
 
 
 def flag_texts(assessment: Assessment) -> list[str]:

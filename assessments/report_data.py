@@ -11,7 +11,15 @@ from typing import Any
 from django.db.models import Avg, Count, Q, Sum, Value
 
 from assessments import scoring
-from assessments.models import Assessment, AssessmentQuerySet, DimensionCode, DimensionScore, Item
+from assessments.models import (
+    Assessment,
+    AssessmentQuerySet,
+    DimensionCode,
+    DimensionScore,
+    Item,
+    QuestionnaireRule,
+)
+from assessments.onsite import needs_onsite_evaluation, onsite_summary
 from assessments.selectors import current_assessments
 
 # Below this many current assessments a group's mean and percentile would reveal individual
@@ -49,6 +57,32 @@ def _decimal(text: str | None) -> Decimal | None:
     return Decimal(text) if text is not None else None
 
 
+def outside_scope(assessment: Assessment) -> bool:
+    """The MIIT 2024 table is for SMEs: a large enterprise's result on it is outside its scope."""
+    from enterprises.models import Size
+
+    return (
+        assessment.questionnaire.rule == QuestionnaireRule.MIIT_2024
+        and assessment.enterprise.size == Size.LARGE
+    )
+
+
+def _figures(item: Item | None, answer: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The raw figures of an answer as given (counts, amounts, before/after), with the comparison."""
+    if answer is None:
+        return None
+    figures = {k: v for k, v in answer.items() if k != "item"}
+    if item is not None and item.kind == "change" and "before" in figures:
+        parsed = scoring.Answer(
+            item.code,
+            before=scoring.to_decimal(figures["before"]),
+            after=scoring.to_decimal(figures["after"]),
+        )
+        definition_item = scoring.Item(code=item.code, kind="change", dimension="", better=item.better)
+        figures["change"] = scoring.change_direction(definition_item, parsed)
+    return figures
+
+
 def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any]:
     """Everything the result page, the PDF and `GET .../report/` show for a submitted assessment.
 
@@ -71,9 +105,10 @@ def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any
     items = {
         item.code: item
         for item in Item.objects.filter(questionnaire=questionnaire).only(
-            "code", "text", "text_en", "constraint"
+            "code", "kind", "text", "text_en", "constraint", "better", "unit", "unit_en"
         )
     }
+    answers = {answer.item: answer.as_dict() for answer in assessment.answers.all()}
     rules = {rule.level: rule for rule in questionnaire.level_rules.all()}
     level_rule = rules.get(assessment.level)
     scores = {s.dimension: s.score for s in assessment.dimension_scores.all()}
@@ -87,6 +122,8 @@ def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any
     }
     gap = result.get("next_level")
     next_rule = rules.get(gap["level"]) if gap else None
+    scope_outside = outside_scope(assessment)
+    onsite = onsite_summary(assessment)
     history = (
         Assessment.objects.filter(enterprise=enterprise, submitted_at__isnull=False)
         .exclude(pk=assessment.pk)
@@ -104,6 +141,14 @@ def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any
             "title": questionnaire.title,
             "title_en": questionnaire.title_en,
         },
+        "rule": questionnaire.rule,
+        "outside_scope": scope_outside,
+        "miit_comparable": questionnaire.rule == QuestionnaireRule.MIIT_2024 and not scope_outside,
+        "onsite_evaluation": onsite,
+        "needs_onsite_evaluation": needs_onsite_evaluation(enterprise),
+        # The level that counts: the on-site evaluation's where one exists, else the self-assessed.
+        "counted_level": onsite["level"] if onsite else assessment.level,
+        "counted_score": onsite["score"] if onsite else assessment.score,
         "status": assessment.status,
         "submitted_at": assessment.submitted_at,
         "score": assessment.score,
@@ -134,6 +179,9 @@ def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any
                 "contribution": _decimal(row["contribution"]),
                 "shortfall": _decimal(row["shortfall"]),
                 "level": row["level"],
+                "unit": items[row["item"]].unit if row["item"] in items else "",
+                "unit_en": items[row["item"]].unit_en if row["item"] in items else "",
+                "figures": _figures(items.get(row["item"]), answers.get(row["item"])),
             }
             for row in result.get("items", [])
         ],

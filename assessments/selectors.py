@@ -11,7 +11,14 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from assessments import scoring
-from assessments.models import Assessment, AssessmentQuerySet, Dimension, Item, Questionnaire
+from assessments.models import (
+    Assessment,
+    AssessmentQuerySet,
+    Dimension,
+    Item,
+    Questionnaire,
+    QuestionnaireRule,
+)
 
 
 def get_assessment_for_user(user, pk: int) -> Assessment:
@@ -120,6 +127,12 @@ def _item_document(item: Item) -> dict[str, Any]:
         document["bands"] = [
             {"upto": json_number(band.upto), "value": json_number(band.value)} for band in item.bands.all()
         ]
+    elif item.kind == "change":
+        document["better"] = item.better
+        document["unit"] = item.unit
+        document["unit_en"] = item.unit_en
+        if item.max_value is not None:
+            document["max_value"] = json_number(item.max_value)
     elif item.kind == "scene":
         document["constraint"] = item.constraint
         if item.group:
@@ -162,6 +175,9 @@ def questionnaire_document(questionnaire: Questionnaire, *, identity: bool = Tru
         title=questionnaire.title,
         title_en=questionnaire.title_en,
     )
+    if identity or questionnaire.rule != QuestionnaireRule.LOCAL:
+        # The export leaves out the default, so that files written before the field stay unchanged.
+        document["rule"] = questionnaire.rule
     if questionnaire.description:
         document["description"] = questionnaire.description
     if questionnaire.description_en:

@@ -48,6 +48,9 @@ def answer_problem_message(error: AnswerError, definition: scoring.Definition) -
         "not_number": _("The value must be a number."),
         "text_nul": _("The text contains a NUL character (code 0), which cannot be stored; remove it."),
         "text_too_long": _("The text may be at most %(detail)s characters long."),
+        "change_both": _("Give both figures, before and after."),
+        "change_negative": _("A figure cannot be negative."),
+        "change_above_max": _("A figure cannot be above %(detail)s."),
     }
     return messages.get(error.problem, _("Invalid answer.")) % {"detail": error.detail}
 

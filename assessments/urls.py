@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import review_views, round_views, views
+from assessments import onsite_views, review_views, round_views, views
 
 urlpatterns = [
     path("assessments/start/", views.assessment_start, name="assessment-start"),
@@ -20,6 +20,12 @@ urlpatterns = [
 urlpatterns += [
     path("assessments/<int:pk>/report.pdf", views.assessment_report_pdf, name="assessment-report-pdf"),
     path("assessments/<int:pk>/review/", views.assessment_review, name="assessment-review"),
+    path("assessments/<int:pk>/onsite/", onsite_views.onsite_evaluation_record, name="assessment-onsite"),
+    path(
+        "assessments/<int:pk>/onsite/evidence/",
+        onsite_views.onsite_evidence,
+        name="assessment-onsite-evidence",
+    ),
 ]
 
 urlpatterns += [

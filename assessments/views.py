@@ -270,6 +270,12 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
         and not member
         and manages(request.user, assessment.enterprise)
     )
+    # On-site evaluation (现场评定): the enterprise's reviewers, once submitted.
+    context["can_evaluate"] = (
+        assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
+        and not member
+        and manages(request.user, assessment.enterprise)
+    )
     if context["can_review"]:
         context["flags"] = flag_texts(assessment)
         context["reasons"] = Review.Reason.choices

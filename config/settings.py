@@ -175,6 +175,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence lives outside the static tree and is served only through views that check scope.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Shijiazhuang as a pilot city of the national SME digital-transformation pilot: its pilot
+# enterprises (Enterprise.pilot) need an on-site evaluation (现场评定) for their level to count.
+PILOT_CITY = env_bool("PILOT_CITY")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Bulk import of enterprises (enterprises.imports): files up to IMPORT_INLINE_ROWS rows are imported

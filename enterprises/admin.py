@@ -28,6 +28,7 @@ class EnterpriseAdminForm(forms.ModelForm):
             "employees",
             "revenue",
             "total_assets",
+            "pilot",
         ]
 
     def clean_credit_code(self) -> str:
@@ -107,7 +108,15 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         "employees",
         "revenue",
     ]
-    list_filter = ["entity_type", "industry__sector", "park", "district__zone", "size", "industry__key"]
+    list_filter = [
+        "entity_type",
+        "industry__sector",
+        "park",
+        "district__zone",
+        "size",
+        "industry__key",
+        "pilot",
+    ]
     search_fields = ["name", "credit_code"]
     list_select_related = ["industry", "district", "park"]
     autocomplete_fields = ["industry", "district"]

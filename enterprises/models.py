@@ -278,6 +278,15 @@ class Enterprise(models.Model):
         _("size from"), max_length=8, choices=SizeSource.choices, default=SizeSource.RULE, editable=False
     )
     size_version = models.CharField(_("size table version"), max_length=20, blank=True, editable=False)
+    # The MIIT 2024 notice: in a pilot city of the SME digital-transformation pilot, the pilot
+    # enterprises' levels are set by an on-site evaluation (settings.PILOT_CITY).
+    pilot = models.BooleanField(
+        _("pilot enterprise"),
+        default=False,
+        help_text=_(
+            "A pilot enterprise of the SME digital-transformation pilot city: its level needs an on-site evaluation."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

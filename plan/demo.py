@@ -176,6 +176,12 @@ def demo_answers(definition, maturity: float, rng: random.Random) -> list[dict]:
             answers.append(
                 {"item": item.code, "numerator": int(denominator * share), "denominator": denominator}
             )
+        elif item.kind == "change":
+            # A figure before the transformation and after it, improved more often the more mature.
+            before = round(rng.uniform(10, 90), 1)
+            factor = 1 + rng.uniform(-0.05, 0.1) * (1 if maturity > rng.random() else -1)
+            improved = before * factor if item.better == "higher" else before / factor
+            answers.append({"item": item.code, "before": before, "after": round(min(improved, 100), 1)})
         elif item.kind == "scene":
             answers.append({"item": item.code, "level": step(5)})
         elif item.kind == "number":

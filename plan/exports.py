@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import statistics as stats_math
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -25,13 +26,14 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from assessments.levels import LEVEL_NAMES
+from assessments.models import Answer, Item, Questionnaire, QuestionnaireRule
 from cloud.models import CloudAdoption
 from cloud.selectors import on_cloud_q, with_cloud_tier
 from core.outbox import enqueue
@@ -169,12 +171,22 @@ def write_workbook(
 # --- the cohort ---------------------------------------------------------------------------------
 
 
-def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = None) -> QuerySet:
-    """One row per enterprise of `enterprises` with its current assessment and cloud status; one query."""
+def cohort_queryset(
+    enterprises: QuerySet[Enterprise],
+    *,
+    as_of: date | None = None,
+    figure_items: list[tuple[str, str]] = (),
+) -> QuerySet:
+    """One row per enterprise of `enterprises` with its current assessment and cloud status; one query.
+
+    `figure_items` (from `miit_figure_items`) adds the raw figures of those items as given.
+    """
     from assessments.models import Assessment, DimensionScore
 
     as_of = as_of or statistics.local_today()
-    current = statistics._current_assessments().filter(enterprise=OuterRef("pk"))
+    current = statistics.with_counted_result(
+        statistics._current_assessments().filter(enterprise=OuterRef("pk"))
+    )
     latest = Assessment.objects.filter(enterprise=OuterRef("pk")).order_by("-created_at", "-pk")
     dimensions = {
         f"dimension_{code}": Subquery(
@@ -187,11 +199,26 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
         )
         for code in statistics.DIMENSIONS
     }
+    figures = {
+        f"figures_{index}": Subquery(
+            Answer.objects.filter(
+                assessment__enterprise=OuterRef("pk"),
+                assessment__is_current=True,
+                assessment__status=statistics.ACCEPTED,
+                assessment__questionnaire__rule=QuestionnaireRule.MIIT_2024,
+                item=code,
+            ).values("value")[:1]
+        )
+        for index, (code, _text) in enumerate(figure_items)
+    }
     return (
         with_cloud_tier(enterprises.order_by("credit_code"), as_of)
         .annotate(
-            current_level=Subquery(current.values("level")[:1]),
-            current_score=Subquery(current.values("score")[:1]),
+            **figures,
+            current_level=Subquery(current.values("counted_level")[:1]),
+            current_score=Subquery(current.values("counted_score")[:1]),
+            self_assessed_level=Subquery(current.values("level")[:1]),
+            current_rule=Subquery(current.values("questionnaire__rule")[:1]),
             assessment_status=Subquery(latest.values("status")[:1]),
             on_cloud=ExpressionWrapper(on_cloud_q(as_of), output_field=BooleanField()),
             cloud_pending=Exists(CloudAdoption.objects.filter(enterprise=OuterRef("pk"), status="pending")),
@@ -210,15 +237,50 @@ def cohort_queryset(enterprises: QuerySet[Enterprise], *, as_of: date | None = N
             "current_level",
             "assessment_status",
             "current_score",
+            "current_rule",
+            "self_assessed_level",
             *dimensions,
             "on_cloud",
             "cloud_pending",
             "cloud_tier",
+            *figures,
         )
     )
 
 
-def cohort_header() -> list[str]:
+def miit_figure_items() -> list[tuple[str, str]]:
+    """(code, question) of the raw-figure items (rates from counts, before/after figures) of the
+    MIIT 2024 table, from its newest published version; the cohort shows their figures as given."""
+    latest = (
+        Questionnaire.objects.filter(rule=QuestionnaireRule.MIIT_2024, status=Questionnaire.Status.PUBLISHED)
+        .order_by("-published_at", "-version")
+        .first()
+    )
+    if latest is None:
+        return []
+    english = (get_language() or "").startswith("en")
+    return [
+        (item.code, (item.text_en if english else item.text))
+        for item in Item.objects.filter(questionnaire=latest, kind__in=("ratio", "change")).order_by(
+            "dimension__position", "position"
+        )
+    ]
+
+
+def figure_text(value: Any) -> str | None:
+    """An answer's raw figures as given: "12 / 40", "10.5 → 9.8"."""
+    if isinstance(value, str):
+        value = json.loads(value)  # a JSON value read through a subquery, on some databases
+    if not isinstance(value, dict):
+        return None
+    if "numerator" in value:
+        return f"{value['numerator']} / {value['denominator']}"
+    if "before" in value:
+        return f"{value['before']} → {value['after']}"
+    return None
+
+
+def cohort_header(figure_items: list[tuple[str, str]] = ()) -> list[str]:
     return [
         _("Credit code"),
         _("Name"),
@@ -231,12 +293,15 @@ def cohort_header() -> list[str]:
         _("Level"),
         _("Assessment status"),
         _("Score"),
+        _("Level rule"),
+        _("Self-assessed level"),
         _("Foundation"),
         _("Operations"),
         _("Management"),
         _("Outcomes"),
         _("Cloud status"),
         _("Cloud tier"),
+        *(f"{code} {text}" for code, text in figure_items),
     ]
 
 
@@ -268,10 +333,24 @@ def cohort_rows(queryset: QuerySet) -> Iterator[list]:
             str(LEVEL_NAMES[level]) if level is not None else None,
             str(statuses.get(row["assessment_status"], not_assessed)),
             row["current_score"],
+            level_rule_text(row["current_rule"], row["size"]),
+            str(LEVEL_NAMES[row["self_assessed_level"]]) if row["self_assessed_level"] is not None else None,
             *(row[f"dimension_{code}"] for code in statistics.DIMENSIONS),
             status,
             row["cloud_tier"],
+            *(figure_text(row[name]) for name in row if name.startswith("figures_")),
         ]
+
+
+def level_rule_text(rule: str | None, size: str) -> str:
+    """Whose rule a level follows, and whether a MIIT-table result is outside the table's scope."""
+    if rule is None:
+        return ""
+    if rule != QuestionnaireRule.MIIT_2024:
+        return str(QuestionnaireRule.LOCAL.label)
+    if size == Size.LARGE:
+        return _("MIIT 2024 table, outside the table's scope (large enterprise)")
+    return str(QuestionnaireRule.MIIT_2024.label)
 
 
 def write_cohort(
@@ -284,10 +363,14 @@ def write_cohort(
 ) -> int:
     """The cohort of `enterprises` (already scoped and filtered) as XLSX or CSV into `target`;
     returns rows. `progress(rows_written)` every CHUNK_SIZE rows."""
-    rows = _counted(cohort_rows(cohort_queryset(enterprises, as_of=as_of)), progress)
+    figure_items = miit_figure_items()
+    header = cohort_header(figure_items)
+    rows = _counted(
+        cohort_rows(cohort_queryset(enterprises, as_of=as_of, figure_items=figure_items)), progress
+    )
     if format == "csv":
-        return write_csv(target, header=cohort_header(), rows=rows)
-    return write_workbook(target, title=_("Cohort"), header=cohort_header(), rows=rows, widths=COHORT_WIDTHS)
+        return write_csv(target, header=header, rows=rows)
+    return write_workbook(target, title=_("Cohort"), header=header, rows=rows, widths=COHORT_WIDTHS)
 
 
 # --- statistics tables --------------------------------------------------------------------------
@@ -315,6 +398,7 @@ def stats_header(by: str | None) -> list[str]:
         _("On cloud"),
         _("On a platform"),
         _("Agricultural informatization"),
+        _("MIIT-comparable"),
     ]
 
 
@@ -331,6 +415,7 @@ def stats_row(figures: dict, by: str | None) -> list:
         figures["on_cloud"],
         figures["on_platform"],
         figures["agri_informatization"],
+        figures["miit_comparable"],
     ]
 
 

@@ -15,6 +15,8 @@ from plan.statistics import empty_figures, figures_by, local_today, public_figur
 
 # The smallest count a published (open) figure may cover.
 OPEN_MINIMUM = 5
+# Figures of the commission's statistics that the open statistics do not publish.
+NOT_OPEN = ("miit_comparable", "miit_level_distribution", "local_rule_level_distribution")
 COUNT_FIELDS = ("enterprises", "assessed", "pending_review", "on_cloud", "on_platform")
 
 
@@ -30,7 +32,7 @@ def suppress_small_cells(figures: dict) -> dict:
     public = public_figures(figures)
     if (public["enterprises"] or 0) < OPEN_MINIMUM:
         return {
-            **dict.fromkeys(public),
+            **dict.fromkeys(name for name in public if name not in NOT_OPEN),
             "level_distribution": dict.fromkeys(public["level_distribution"]),
             "dimension_means": dict.fromkeys(public["dimension_means"]),
         }

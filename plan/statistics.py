@@ -8,7 +8,8 @@ Every table is computed by a fixed number of GROUP BY queries whatever the data 
                                           database runs in one pass over each table at any size;
                                           `COUNT(...) FILTER (WHERE id IN (...))` became a
                                           re-scan per enterprise past ~300k of them);
-2. assessed, level_distribution, mean_score, agri_informatization
+2. assessed, level_distribution, mean_score, agri_informatization, miit_comparable (and the level
+   distributions of the MIIT-comparable levels and of the rest, under the local rule)
                                         - one query over their current assessments;
 3. dimension_means                      - one query over the dimension scores of those;
 4. pending_review                       - one query over their submitted assessments.
@@ -34,12 +35,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assessments.models import Assessment, DimensionScore, Review
+from assessments.models import Assessment, DimensionScore, QuestionnaireRule, Review
 from cloud.models import PlatformUsage
 from cloud.selectors import adoptions_in_force
-from enterprises.models import DigitalCore, Enterprise, Sector
+from enterprises.models import DigitalCore, Enterprise, Sector, Size
 from parks.models import Park, Zone
 from parks.selectors import parks_for
 from plan.models import StatsSnapshot
@@ -166,6 +168,22 @@ def _current_assessments(as_of: date | None = None) -> QuerySet[Assessment]:
     return accepted_then.exclude(Exists(later))
 
 
+def with_counted_result(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Annotate `counted_level` and `counted_score`: an on-site evaluation's where one exists
+    (现场评定: it is the level that counts), else the self-assessed ones."""
+    return assessments.annotate(
+        counted_level=Coalesce("onsite_evaluation__level", "level"),
+        counted_score=Coalesce("onsite_evaluation__score", "score"),
+    )
+
+
+def miit_comparable_q() -> Q:
+    """Current assessments whose level compares with MIIT's (PRODUCT.md `miit_comparable`): on a
+    questionnaire version faithful to the MIIT 2024 table, of an enterprise within the table's
+    scope (not large). The others are counted under the city's local rule."""
+    return Q(questionnaire__rule=QuestionnaireRule.MIIT_2024) & ~Q(enterprise__size=Size.LARGE)
+
+
 def _pending_assessments(as_of: date | None = None) -> QuerySet[Assessment]:
     """Assessments waiting for review: today's `submitted` ones, or for a past `as_of` those whose
     (latest) submission came before the end of that day and had no review by then."""
@@ -222,6 +240,9 @@ def empty_figures() -> dict:
         "on_cloud": 0,
         "on_platform": 0,
         "agri_informatization": None,
+        "miit_comparable": 0,
+        "miit_level_distribution": {str(level): 0 for level in LEVELS},
+        "local_rule_level_distribution": {str(level): 0 for level in LEVELS},
         # Not part of the API's figures: how many values each mean covers (for suppression).
         "_counts": {"agri_assessed": 0, **{f"dimension_{code}": 0 for code in DIMENSIONS}},
     }
@@ -249,16 +270,22 @@ def figures_by(
         enterprises.filter(on_platform_exists(as_of if past else None)), field, {"n": Count("pk")}
     )
     agricultural = Q(enterprise__industry__sector=Sector.AGRICULTURE)
+    comparable = miit_comparable_q()
     current_field = f"enterprise__{field}" if field else None
     current = _grouped(
-        current_assessments.filter(enterprise__in=in_scope),
+        with_counted_result(current_assessments.filter(enterprise__in=in_scope)),
         current_field,
         {
             "assessed": Count("pk"),
-            "mean_score": Avg("score"),
+            "mean_score": Avg("counted_score"),
             "agri_assessed": Count("pk", filter=agricultural),
-            "agri_informatization": Avg("score", filter=agricultural),
-            **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in LEVELS},
+            "agri_informatization": Avg("counted_score", filter=agricultural),
+            **{f"level_{level}": Count("pk", filter=Q(counted_level=level)) for level in LEVELS},
+            "miit_comparable": Count("pk", filter=comparable),
+            **{
+                f"miit_level_{level}": Count("pk", filter=comparable & Q(counted_level=level))
+                for level in LEVELS
+            },
         },
     )
     dimension_rows = (
@@ -293,6 +320,13 @@ def figures_by(
         figures["agri_informatization"] = _round(row["agri_informatization"])
         figures["_counts"]["agri_assessed"] = row["agri_assessed"] or 0
         figures["level_distribution"] = {str(level): row[f"level_{level}"] or 0 for level in LEVELS}
+        figures["miit_comparable"] = row["miit_comparable"] or 0
+        figures["miit_level_distribution"] = {str(level): row[f"miit_level_{level}"] or 0 for level in LEVELS}
+        figures["local_rule_level_distribution"] = {
+            str(level): figures["level_distribution"][str(level)]
+            - figures["miit_level_distribution"][str(level)]
+            for level in LEVELS
+        }
     for row in dimension_rows:
         key = row[f"assessment__enterprise__{field}"] if field else None
         figures = result.setdefault(key, empty_figures())

@@ -130,6 +130,18 @@ class OverviewSerializer(serializers.Serializer):
     agri_informatization = serializers.FloatField(
         allow_null=True, help_text=_("Mean total score of current assessments of agricultural enterprises.")
     )
+    miit_comparable = serializers.IntegerField(
+        help_text=_(
+            "Assessed enterprises whose current assessment is on a MIIT-faithful questionnaire version "
+            "(rule miit-2024) and within the table's scope (not a large enterprise)."
+        )
+    )
+    miit_level_distribution = LevelDistributionSerializer(
+        help_text=_("The level distribution of the MIIT-comparable assessments.")
+    )
+    local_rule_level_distribution = LevelDistributionSerializer(
+        help_text=_("The level distribution of the others: levels per the city's local rule.")
+    )
 
 
 class OpenLevelDistributionSerializer(serializers.Serializer):

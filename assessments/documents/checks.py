@@ -112,6 +112,13 @@ def _validate_condition(
                     _("item “%(item)s” has no option “%(option)s”.")
                     % {"item": condition["item"], "option": option},
                 )
+    elif keys & {"min_chosen", "max_chosen"}:
+        _keys(problems, where, condition, {"item", "min_chosen", "max_chosen"})
+        if kind != "multi":
+            problems.add(where, _("counts of chosen options apply to multiple-choice items only."))
+        for key in ("min_chosen", "max_chosen"):
+            if key in condition and (not _is_int(condition[key]) or condition[key] < 0):
+                problems.add(where, _("“%(key)s” must be a whole number from 0.") % {"key": key})
     elif keys & {"min_level", "max_level"}:
         _keys(problems, where, condition, {"item", "min_level", "max_level"})
         if kind != "scene":
@@ -125,4 +132,7 @@ def _validate_condition(
             problems.add(where, _("values apply to number and ratio items only."))
         _bounds(problems, where, condition, ("min_value", "max_value"))
     else:
-        problems.add(where, _("an item condition needs “any”, a level bound or a value bound."))
+        problems.add(
+            where,
+            _("an item condition needs “any”, a count of chosen options, a level bound or a value bound."),
+        )

@@ -25,7 +25,7 @@ from assessments.documents.fields import (
     _text,
 )
 from assessments.documents.items import _validate_item
-from assessments.models import DimensionCode
+from assessments.models import DimensionCode, QuestionnaireRule
 from assessments.scoring import SCENE_LEVELS, SCORED_KINDS
 from enterprises.models import Sector
 
@@ -41,6 +41,7 @@ TOP_KEYS = {
     "levels",
     "recommendations",
     "checks",
+    "rule",
 }
 # Served by the API beside the definition; ignored on import.
 IDENTITY_KEYS = {"id", "status", "published_at"}
@@ -64,6 +65,10 @@ def validate_document(document: Any) -> list[str]:
         problems.add("version", _("must be a positive whole number."))
     if document.get("sector") not in Sector.values:
         problems.add("sector", _("must be one of %(values)s.") % {"values": ", ".join(Sector.values)})
+    if document.get("rule", "local") not in QuestionnaireRule.values:
+        problems.add(
+            "rule", _("must be one of %(values)s.") % {"values": ", ".join(QuestionnaireRule.values)}
+        )
     _text(problems, "", document, "title")
     _text(problems, "", document, "title_en")
     _text(problems, "", document, "description", required=False)

@@ -23,7 +23,7 @@ from assessments.documents.fields import (
     _shown,
     _text,
 )
-from assessments.scoring import CHOICE_KINDS, KINDS, SCENE_LEVELS, SCORED_KINDS
+from assessments.scoring import BETTER_DIRECTIONS, CHOICE_KINDS, KINDS, SCENE_LEVELS, SCORED_KINDS
 
 COMMON_ITEM_KEYS = {"code", "kind", "points", "required", "text", "text_en", "help", "help_en", "when"}
 KIND_KEYS = {
@@ -33,6 +33,7 @@ KIND_KEYS = {
     "scene": {"levels", "constraint", "group", "group_en"},
     "number": set(),
     "text": set(),
+    "change": {"better", "unit", "unit_en", "max_value"},
 }
 OPTION_KEYS = {"code", "label", "label_en", "value", "exclusive"}
 BAND_KEYS = {"upto", "value"}
@@ -76,6 +77,17 @@ def _validate_item(
         _text(problems, where, item, "group", required=False)
         _text(problems, where, item, "group_en", required=False)
         _validate_ladder(problems, where, item)
+    elif kind == "change":
+        if item.get("better") not in BETTER_DIRECTIONS:
+            problems.add(
+                where, _("“better” must be one of %(values)s.") % {"values": ", ".join(BETTER_DIRECTIONS)}
+            )
+        _text(problems, where, item, "unit")
+        _text(problems, where, item, "unit_en")
+        if item.get("max_value") is not None:
+            limit = _number(item["max_value"])
+            if limit is None or limit <= 0 or limit >= 10**9 or _places(limit) > VALUE_PLACES:
+                problems.add(where, _("“max_value” must be a positive number, with at most 4 decimals."))
 
     if "when" in item and item["when"] is not None:
         _validate_when(problems, where, item, earlier, all_codes)

@@ -6,6 +6,7 @@ from assessments.models.assessments import (
     AssessmentQuerySet,
     DimensionScore,
     ItemScore,
+    OnSiteEvaluation,
     Review,
 )
 from assessments.models.questionnaires import (
@@ -20,6 +21,7 @@ from assessments.models.questionnaires import (
     LevelRule,
     Option,
     Questionnaire,
+    QuestionnaireRule,
     Recommendation,
     SceneLevel,
     published_refusal,
@@ -42,8 +44,10 @@ __all__ = [
     "ItemKind",
     "ItemScore",
     "LevelRule",
+    "OnSiteEvaluation",
     "Option",
     "Questionnaire",
+    "QuestionnaireRule",
     "Recommendation",
     "Review",
     "RoundReminder",

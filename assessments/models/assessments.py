@@ -212,3 +212,51 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.at:%Y-%m-%d})"
+
+
+def _evidence_storage():
+    from core.evidence import EvidenceStorage
+
+    return EvidenceStorage()
+
+
+class OnSiteEvaluation(models.Model):
+    """An on-site evaluation (现场评定) of an assessment by the MIIT 2024 table (工信厅企业〔2024〕56号).
+
+    Where one exists, its level and score are the ones that count (statistics, exports); the
+    self-assessed ones stay on the assessment and are shown beside them.
+    """
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="onsite_evaluation", verbose_name=_("assessment")
+    )
+    evaluator = models.CharField(_("evaluator"), max_length=200)
+    evaluated_on = models.DateField(_("evaluation date"))
+    level = models.PositiveSmallIntegerField(_("evaluated level"))
+    score = models.DecimalField(_("evaluated score"), max_digits=5, decimal_places=2)
+    notes = models.TextField(_("notes"), blank=True)
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to="evidence/onsite/%Y/%m/",
+        storage=_evidence_storage,
+        blank=True,
+        max_length=200,
+    )
+    evidence_type = models.CharField(_("evidence type"), max_length=20, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("on-site evaluation")
+        verbose_name_plural = _("on-site evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.level} ({self.evaluated_on})"

@@ -29,6 +29,17 @@ class DimensionCode(models.TextChoices):
     OUTCOME = "outcome", _("Digital outcomes")
 
 
+class QuestionnaireRule(models.TextChoices):
+    """Whose rule a questionnaire version's levels follow (DOMAIN.md section 5).
+
+    `miit-2024`: faithful to the MIIT 2024 table (工信厅企业〔2024〕56号), so its levels compare with
+    the national platform's for SMEs; `local`: the city's own adaptation, never mixed with those.
+    """
+
+    MIIT_2024 = "miit-2024", _("MIIT 2024 table")
+    LOCAL = "local", _("the city's local rule")
+
+
 # --- questionnaires -----------------------------------------------------------------------------
 
 
@@ -115,6 +126,9 @@ class Questionnaire(ImmutableWhenPublished, models.Model):
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("English description"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rule = models.CharField(
+        _("level rule"), max_length=10, choices=QuestionnaireRule.choices, default=QuestionnaireRule.LOCAL
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -166,6 +180,7 @@ class ItemKind(models.TextChoices):
     SCENE = "scene", _("Scene (level 0-4)")
     NUMBER = "number", _("Number")
     TEXT = "text", _("Text")
+    CHANGE = "change", _("Figure before and after")
 
 
 class Item(ImmutableWhenPublished, models.Model):
@@ -200,6 +215,18 @@ class Item(ImmutableWhenPublished, models.Model):
     numerator_label_en = models.CharField(_("English numerator label"), max_length=200, blank=True)
     denominator_label = models.CharField(_("denominator label"), max_length=200, blank=True)
     denominator_label_en = models.CharField(_("English denominator label"), max_length=200, blank=True)
+    # before/after pairs (kind "change")
+    better = models.CharField(
+        _("better when"),
+        max_length=6,
+        blank=True,
+        choices=[("lower", _("lower")), ("higher", _("higher"))],
+    )
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    unit_en = models.CharField(_("English unit"), max_length=60, blank=True)
+    max_value = models.DecimalField(
+        _("largest possible figure"), max_digits=13, decimal_places=4, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["dimension__position", "position", "pk"]

@@ -19,6 +19,7 @@ from assessments.scoring.answers import (
     parse_answer,
 )
 from assessments.scoring.definition import (
+    BETTER_DIRECTIONS,
     CHOICE_KINDS,
     KINDS,
     SCENE_LEVELS,
@@ -47,7 +48,10 @@ from assessments.scoring.result import (
     round_up,
 )
 from assessments.scoring.rules import (
+    CHANGE_FRACTIONS,
     applicability,
+    change_direction,
+    change_fraction,
     condition_holds,
     decide_level,
     evaluate_checks,
@@ -60,6 +64,8 @@ from assessments.scoring.rules import (
 
 __all__ = [
     "ANSWER_KEYS",
+    "BETTER_DIRECTIONS",
+    "CHANGE_FRACTIONS",
     "CHOICE_KINDS",
     "HUNDRED",
     "KINDS",
@@ -85,6 +91,8 @@ __all__ = [
     "When",
     "answers_from_stored",
     "applicability",
+    "change_direction",
+    "change_fraction",
     "condition_holds",
     "decide_level",
     "definition_from_document",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from assessments.scoring.definition import SCENE_LEVELS, Definition, to_decimal
+from assessments.scoring.definition import SCENE_LEVELS, Definition, Item, to_decimal
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class Answer:
     level: int | None = None
     value: Decimal | None = None
     text: str | None = None
+    before: Decimal | None = None
+    after: Decimal | None = None
     blank: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -37,6 +39,8 @@ class Answer:
             return {"numerator": self.numerator, "denominator": self.denominator}
         if self.level is not None:
             return {"level": self.level}
+        if self.before is not None:
+            return {"before": _json_number(self.before), "after": _json_number(self.after)}
         if self.value is not None:
             integral = self.value == self.value.to_integral_value()
             return {"value": int(self.value) if integral else float(self.value)}
@@ -45,11 +49,18 @@ class Answer:
         return {}
 
 
+def _json_number(number: Decimal | None) -> int | float | None:
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
 class AnswerError(ValueError):
     """An answer that does not fit its item. `problem` is a stable code; the caller words it.
 
     problems: unknown_item, shape, unknown_option, exclusive, duplicate_option, not_integer,
-    ratio_range, level_range, not_number, text_nul, text_too_long (detail: the limit)
+    ratio_range, level_range, not_number, text_nul, text_too_long (detail: the limit),
+    change_both, change_negative, change_above_max (detail: the limit; a `change` item's figures)
     """
 
     def __init__(self, item: str, problem: str, detail: str = ""):
@@ -66,6 +77,7 @@ ANSWER_KEYS = {
     "scene": {"level"},
     "number": {"value"},
     "text": {"text"},
+    "change": {"before", "after"},
 }
 
 
@@ -129,6 +141,8 @@ def parse_answer(definition: Definition, raw: Any) -> Answer:
         if not _is_int(level) or level not in SCENE_LEVELS:
             raise AnswerError(code, "level_range")
         return Answer(code, level=level)
+    if item.kind == "change":
+        return _change_answer(item, raw["before"], raw["after"])
     if item.kind == "number":
         value = raw["value"]
         if value is None:
@@ -153,6 +167,30 @@ def parse_answer(definition: Definition, raw: Any) -> Answer:
     if len(text) > MAX_TEXT_LENGTH:
         raise AnswerError(code, "text_too_long", str(MAX_TEXT_LENGTH))
     return Answer(code, text=text)
+
+
+def _figure(code: str, value: Any) -> Decimal:
+    try:
+        number = to_decimal(value)
+    except TypeError:
+        raise AnswerError(code, "not_number") from None
+    if not number.is_finite() or abs(number) >= Decimal("1e15"):
+        raise AnswerError(code, "not_number")
+    return number
+
+
+def _change_answer(item: Item, before: Any, after: Any) -> Answer:
+    """Both figures, each from 0 to the item's `max_value` (a rate cannot pass 100 %)."""
+    if before is None and after is None:
+        return Answer(item.code, blank=True)
+    if before is None or after is None:
+        raise AnswerError(item.code, "change_both")
+    figures = (_figure(item.code, before), _figure(item.code, after))
+    if any(figure < 0 for figure in figures):
+        raise AnswerError(item.code, "change_negative")
+    if item.max_value is not None and any(figure > item.max_value for figure in figures):
+        raise AnswerError(item.code, "change_above_max", f"{item.max_value.normalize():f}")
+    return Answer(item.code, before=figures[0], after=figures[1])
 
 
 def answers_from_stored(definition: Definition, stored: Iterable[Mapping[str, Any]]) -> dict[str, Answer]:

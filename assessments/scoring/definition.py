@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-SCORED_KINDS = frozenset({"single", "multi", "ratio"})
+SCORED_KINDS = frozenset({"single", "multi", "ratio", "change"})
 UNSCORED_KINDS = frozenset({"scene", "number", "text"})
 KINDS = SCORED_KINDS | UNSCORED_KINDS
 CHOICE_KINDS = frozenset({"single", "multi"})
 SCENE_LEVELS = (0, 1, 2, 3, 4)
+# A before/after pair (`change`): the direction in which the figure improves.
+BETTER_DIRECTIONS = ("lower", "higher")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Item:
     bands: tuple[Band, ...] = ()
     when: When | None = None
     constraint: bool = False
+    better: str = ""  # change items: "lower" or "higher"
+    max_value: Decimal | None = None  # change items: the largest possible figure (a rate: 100)
 
     @property
     def scored(self) -> bool:
@@ -137,6 +141,8 @@ def definition_from_document(document: Mapping[str, Any]) -> Definition:
                     ),
                     when=When(when["item"], tuple(when["any"])) if when else None,
                     constraint=bool(raw.get("constraint", False)),
+                    better=raw.get("better", ""),
+                    max_value=to_decimal(raw["max_value"]) if raw.get("max_value") is not None else None,
                 )
             )
     levels = tuple(

@@ -46,11 +46,30 @@ def item_fraction(item: Item, answer: Answer | None) -> Fraction:
     if item.kind == "multi":
         total = sum((Fraction(o.value) for o in item.options if o.code in answer.options), ZERO)
         return min(total, Fraction(1))
+    if item.kind == "change":
+        return change_fraction(item, answer)
     ratio = Fraction(answer.numerator or 0, answer.denominator or 1)
     for band in item.bands:
         if ratio <= Fraction(band.upto):
             return Fraction(band.value)
     return ZERO
+
+
+CHANGE_FRACTIONS = {"worse": ZERO, "same": Fraction(1, 2), "better": Fraction(1)}
+
+
+def change_direction(item: Item, answer: Answer) -> str:
+    """Better, same or worse: the after figure against the before one, with no tolerance."""
+    before, after = Fraction(answer.before or 0), Fraction(answer.after or 0)
+    if after == before:
+        return "same"
+    improved = after < before if item.better == "lower" else after > before
+    return "better" if improved else "worse"
+
+
+def change_fraction(item: Item, answer: Answer) -> Fraction:
+    """f of a before/after item: worse 0, the same 1/2, better 1 (the 2024 table's comparison)."""
+    return CHANGE_FRACTIONS[change_direction(item, answer)]
 
 
 def _chosen(answer: Answer | None) -> set[str]:
@@ -252,6 +271,9 @@ def condition_holds(
         return False
     if "any" in condition:
         return bool(_chosen(answer) & set(condition["any"]))
+    if "min_chosen" in condition or "max_chosen" in condition:
+        chosen = _chosen(answer) - {o.code for o in item.options if o.exclusive}
+        return _within(Fraction(len(chosen)), condition, "min_chosen", "max_chosen")
     if "min_level" in condition or "max_level" in condition:
         return answer.level is not None and _within(
             Fraction(answer.level), condition, "min_level", "max_level"

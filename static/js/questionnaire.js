@@ -72,6 +72,7 @@
     if (a.option !== undefined) { return a.option !== null && a.option !== ""; }
     if (a.level !== undefined) { return a.level !== null; }
     if (a.numerator !== undefined) { return a.numerator !== null && a.denominator !== null; }
+    if (a.before !== undefined) { return a.before !== null && a.after !== null; }
     if (a.value !== undefined) { return a.value !== null; }
     if (a.text !== undefined) { return String(a.text).trim() !== ""; }
     return false;
@@ -119,6 +120,11 @@
         var d = box.querySelector("[data-part=denominator]").value.trim();
         if (n === "" || d === "") { return null; }
         return { item: code, numerator: Number(n), denominator: Number(d) };
+      case "change":
+        var before = box.querySelector("[data-part=before]").value.trim();
+        var after = box.querySelector("[data-part=after]").value.trim();
+        if (before === "" || after === "") { return null; }
+        return { item: code, before: Number(before), after: Number(after) };
       case "number":
         var v = box.querySelector("input").value.trim();
         return v === "" ? null : { item: code, value: Number(v) };
@@ -140,6 +146,9 @@
     } else if (item.kind === "ratio") {
       box.querySelector("[data-part=numerator]").value = answer.numerator;
       box.querySelector("[data-part=denominator]").value = answer.denominator;
+    } else if (item.kind === "change") {
+      box.querySelector("[data-part=before]").value = answer.before;
+      box.querySelector("[data-part=after]").value = answer.after;
     } else if (item.kind === "number") {
       box.querySelector("input").value = answer.value;
     } else if (item.kind === "text") {
@@ -158,6 +167,7 @@
       if (n < 0 || n > d) { return t.ratio_range; }
     }
     if (item.kind === "number" && !isFinite(answer.value)) { return t.number_invalid; }
+    if (item.kind === "change" && !(isFinite(answer.before) && isFinite(answer.after))) { return t.number_invalid; }
     return "";
   }
 

@@ -65,7 +65,10 @@ def test_questionnaire_document(api, mini, commission, client_for):
     assert response.status_code == 200
     document = response.json()
     assert document["id"] == mini.pk and document["status"] == "published"
-    assert {k: v for k, v in document.items() if k not in ("id", "status", "published_at")} == mini_document()
+    assert {k: v for k, v in document.items() if k not in ("id", "status", "published_at")} == {
+        **mini_document(),
+        "rule": "local",
+    }
     draft = questionnaire_services.import_questionnaire(document=mini_document(version=2))
     assert api.get(f"/api/v1/questionnaires/{draft.pk}/").status_code == 404
     assert client_for(commission).get(f"/api/v1/questionnaires/{draft.pk}/").status_code == 200

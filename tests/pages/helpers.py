@@ -20,6 +20,8 @@ def answer_for(item: dict, *, scene_level: int = 2) -> dict[str, Any] | None:
         return {"item": item["code"], "value": 5}
     if kind == "text":
         return {"item": item["code"], "text": "测试说明"}
+    if kind == "change":
+        return {"item": item["code"], "before": 10, "after": 12}
     return None
 
 

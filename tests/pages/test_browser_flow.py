@@ -108,6 +108,13 @@ def answer_visible_items(page) -> None:
             if not numerator.input_value():
                 numerator.fill("3")
             numerator.blur()
+        elif kind == "change":
+            before, after = box.locator("[data-part=before]"), box.locator("[data-part=after]")
+            if not before.input_value():
+                before.fill("10")
+            if not after.input_value():
+                after.fill("8")
+            after.blur()
     wait_saved(page)
 
 
@@ -239,7 +246,7 @@ def test_enterprise_flow_in_chromium(browser, live_server, reference_data, djang
     page.click("#assessment-status a.btn")
     page.wait_for_url(re.compile(r"/questionnaire/foundation/$"))
     expect(page.locator("#return-reason")).to_contain_text("答案前后矛盾")
-    page.locator("#item-F-DATA label").first.click()
+    page.locator("#item-F-SYS label").first.click()  # "no information system": a lower score
     wait_saved(page)
     for code_ in ("operation", "management", "outcome"):
         page.goto(f"{base}/assessments/{assessment_id}/questionnaire/{code_}/")

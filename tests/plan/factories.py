@@ -18,12 +18,13 @@ from enterprises.models import Enterprise
 _serial = itertools.count(1)
 
 
-def questionnaire(sector: str = "manufacturing") -> Questionnaire:
-    found = Questionnaire.objects.filter(code=f"stats-{sector}").first()
+def questionnaire(sector: str = "manufacturing", rule: str = "local") -> Questionnaire:
+    code = f"stats-{sector}" if rule == "local" else f"stats-{sector}-{rule}"
+    found = Questionnaire.objects.filter(code=code).first()
     if found:
         return found
     return Questionnaire.objects.create(
-        code=f"stats-{sector}", version=1, sector=sector, title="统计测试问卷", title_en="Statistics test"
+        code=code, version=1, sector=sector, rule=rule, title="统计测试问卷", title_en="Statistics test"
     )
 
 
@@ -35,11 +36,12 @@ def make_assessment(
     level: int | None = None,
     dims: tuple | None = None,
     submitted: date | None = date(2026, 3, 1),
+    rule: str = "local",
 ) -> Assessment:
     """An assessment with its dimension scores (foundation, operation, management, outcome)."""
     assessment = Assessment.objects.create(
         enterprise=enterprise,
-        questionnaire=questionnaire(enterprise.industry.sector),
+        questionnaire=questionnaire(enterprise.industry.sector, rule),
         status=status,
         score=Decimal(score) if score is not None else None,
         level=level,

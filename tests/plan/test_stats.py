@@ -78,6 +78,7 @@ def figures(
     on_cloud=0,
     on_platform=0,
     agri=None,
+    miit_levels=(0, 0, 0, 0, 0),
 ) -> dict:
     return {
         "enterprises": enterprises,
@@ -89,6 +90,12 @@ def figures(
         "on_cloud": on_cloud,
         "on_platform": on_platform,
         "agri_informatization": agri,
+        "miit_comparable": sum(miit_levels),
+        "miit_level_distribution": {str(level): n for level, n in enumerate(miit_levels)},
+        # The rest of the levels: under the city's local rule.
+        "local_rule_level_distribution": {
+            str(level): n - m for level, (n, m) in enumerate(zip(levels, miit_levels, strict=True))
+        },
     }
 
 
