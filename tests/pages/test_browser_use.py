@@ -28,6 +28,8 @@ from tests.pages.test_browser_flow import (  # noqa: F401
 pytestmark = [pytest.mark.browser]
 
 NOSYS_AUTODATA = "信息系统选择“未使用任何信息系统”，但数据采集选择了“自动采集并进入信息系统”。"
+# The same kind of check on the MIIT 2024 version, which new assessments get.
+SYSTEMS_NOSEC = "信息系统覆盖80%以上的业务，但未采取任何网络安全措施。"
 
 
 def _member(django_user_model, username: str = "member"):
@@ -61,14 +63,14 @@ def test_filling_checking_resuming_and_submitting(browser, live_server, referenc
     expect(page.locator("#questionnaire")).not_to_contain_text("F-NET")  # no internal codes shown
 
     # A contradiction shows beside the items concerned while filling.
-    _option(page, "F-SYS", "a").click()
+    _option(page, "F-SYS", "e").click()
     wait_saved(page)
-    expect(page.locator("#item-F-DATA .q-item-check")).to_be_hidden()
-    _option(page, "F-DATA", "d").click()
+    expect(page.locator("#item-F-SEC-NET .q-item-check")).to_be_hidden()
+    _option(page, "F-SEC-NET", "none").click()
     wait_saved(page)
-    expect(page.locator("#item-F-DATA .q-item-check")).to_contain_text(NOSYS_AUTODATA)
-    expect(page.locator("#item-F-SYS .q-item-check")).to_contain_text(NOSYS_AUTODATA)
-    expect(page.locator("#check-items")).to_contain_text(NOSYS_AUTODATA)
+    expect(page.locator("#item-F-SEC-NET .q-item-check")).to_contain_text(SYSTEMS_NOSEC)
+    expect(page.locator("#item-F-SYS .q-item-check")).to_contain_text(SYSTEMS_NOSEC)
+    expect(page.locator("#check-items")).to_contain_text(SYSTEMS_NOSEC)
 
     # Coming back after answering the first section: the first unanswered required item.
     answer_visible_items(page)
@@ -86,7 +88,7 @@ def test_filling_checking_resuming_and_submitting(browser, live_server, referenc
     expect(page.locator("#submit-assessment")).to_have_count(0)
     page.click("#review-answers")
     page.wait_for_url(f"{base}/assessments/{assessment_id}/submit/")
-    expect(page.locator("#submit-checks")).to_contain_text(NOSYS_AUTODATA)
+    expect(page.locator("#submit-checks")).to_contain_text(SYSTEMS_NOSEC)
     expect(page.locator("#preview-missing")).to_have_text("0")
     expect(page.locator("#preview-score")).not_to_be_empty()
     expect(page.locator("main")).not_to_contain_text("F-NET")
@@ -99,7 +101,7 @@ def test_filling_checking_resuming_and_submitting(browser, live_server, referenc
     page.wait_for_url(f"{base}/assessments/{assessment_id}/report/")
     submitted = Assessment.objects.get(pk=assessment_id)
     assert submitted.status == "submitted"
-    assert "K-NOSYS-AUTODATA" in {flag.get("code") for flag in submitted.flags}  # the reviewer sees it too
+    assert "K-NOSEC-SYSTEMS" in {flag.get("code") for flag in submitted.flags}  # the reviewer sees it too
     context.close()
     assert errors == [], "\n".join(errors)
 

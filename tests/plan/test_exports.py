@@ -54,8 +54,8 @@ def test_cohort_export_has_one_row_per_enterprise_in_scope(cohort, manager, clie
     by_code = {row[0]: row for row in rows[1:]}
     assert set(by_code) == {first.credit_code, second.credit_code}  # not luquan's
     # Then the raw figures of the MIIT 2024 items: none here (the assessment is on a local version).
-    assert by_code[first.credit_code][18:] == (None,) * (len(rows[0]) - 18)
-    assert by_code[first.credit_code][:18] == (
+    assert by_code[first.credit_code][19:] == (None,) * (len(rows[0]) - 19)
+    assert by_code[first.credit_code][:19] == (
         first.credit_code,
         '\'=HYPERLINK("http://evil")',  # a formula is written as text
         "正定数字经济产业园",
@@ -68,7 +68,7 @@ def test_cohort_export_has_one_row_per_enterprise_in_scope(cohort, manager, clie
         "Accepted",
         70,
         "the city's local rule",
-        3,
+        "Level 3",
         30,
         15,
         15,
@@ -77,7 +77,7 @@ def test_cohort_export_has_one_row_per_enterprise_in_scope(cohort, manager, clie
         3,
     )
     assert by_code[second.credit_code][1] == "'@二号企业"
-    assert by_code[second.credit_code][8:19] == (None, "Not assessed", None, "", None) + (None,) * 4 + (
+    assert by_code[second.credit_code][8:19] == (None, "Not assessed") + (None,) * 7 + (
         "Pending verification",
         None,
     )

@@ -83,6 +83,6 @@ def test_cohort_export_shows_the_raw_figures_of_the_miit_items(three, commission
     networked = next(i for i, name in enumerate(header) if name.startswith("F-DEV-NET "))
     row = next(r for r in rows[1:] if r[0] == sme.credit_code)
     assert (row[quality], row[networked]) == ("96.5 → 98", "12 / 40")
-    assert [name.split()[0] for name in header[18:]] == [
+    assert [name.split()[0] for name in header[19:]] == [
         "F-DEV-DIG", "F-DEV-NET", "M-FUND", "O-ENERGY", "O-QUALITY", "O-MARKET", "O-VALUE",
     ]  # fmt: skip
