@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from assessments import report_data, scoring, selectors, services
 from assessments.models import Assessment, DimensionScore, Questionnaire, Review
 from core.security import ReportThrottle, SubmitThrottle
-from enterprises.access import is_member, manages
+from enterprises.access import is_member, oversees
 from enterprises.models import Enterprise
 from parks.access import is_commission
 
@@ -168,7 +168,7 @@ class AssessmentSerializer(AssessmentListSerializer):
     def get_flags(self, obj: Assessment) -> list[dict] | None:
         """Plausibility flags, shown to reviewers (the park manager and the commission) only."""
         request = self.context.get("request")
-        if request is None or not manages(request.user, obj.enterprise):
+        if request is None or not oversees(request.user, obj.enterprise):
             return None
         return obj.flags
 

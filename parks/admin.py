@@ -6,9 +6,11 @@ from parks.models import District, Park
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "kind", "zone"]
-    list_filter = ["zone", "kind"]
+    list_display = ["code", "name", "name_en", "kind", "zone", "counted_in_city_totals"]
+    list_filter = ["zone", "kind", "counted_in_city_totals"]
+    list_editable = ["counted_in_city_totals"]
     search_fields = ["code", "name", "name_en"]
+    filter_horizontal = ["reviewers"]
 
 
 @admin.register(Park)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cloud.models import Platform, PlatformUsage
 from cloud.selectors import key_industry_coverage, on_cloud_q
 from enterprises.models import Enterprise, KeyIndustry, Sector
+from parks.selectors import parks_for
 from plan.models import Goal, GoalSnapshot, GoalValue
 from plan.statistics import (
     _current_assessments,
@@ -271,8 +272,8 @@ def goals_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Goal]:
     if is_commission(user):
         return goals
     return goals.filter(
-        Q(scope_kind=Goal.ScopeKind.CITY) | Q(scope_kind=Goal.ScopeKind.PARK, scope_park__managers=user)
-    ).distinct()
+        Q(scope_kind=Goal.ScopeKind.CITY) | Q(scope_kind=Goal.ScopeKind.PARK, scope_park__in=parks_for(user).values("pk"))
+    )
 
 
 def goals_progress(goals: Iterable[Goal], *, today: date | None = None) -> list[dict]:

@@ -35,7 +35,6 @@ from assessments.models import Assessment, DimensionScore, Review
 from cloud.selectors import on_cloud_q, on_platform_q
 from enterprises.models import Enterprise, Sector
 from parks.models import Park, Zone
-from parks.selectors import parks_for
 from plan.models import StatsSnapshot
 
 if TYPE_CHECKING:
@@ -113,14 +112,10 @@ def scoped_enterprises(
 ) -> QuerySet[Enterprise]:
     """The enterprises a statistics request of `user` covers: `visible_to(user)`, then the filters.
 
-    Statistics are a reviewer's view: a park manager's cover the parks they manage, never an
-    enterprise they happen to be a member of elsewhere.
+    Statistics are a reviewer's view (`reviewed_by`): a park manager's cover the parks they manage,
+    a county reviewer's their divisions, never an enterprise they happen to be a member of elsewhere.
     """
-    from parks.access import is_commission
-
-    enterprises = Enterprise.objects.visible_to(user)
-    if not is_commission(user):
-        enterprises = enterprises.filter(park__in=parks_for(user).values("pk"))
+    enterprises = Enterprise.objects.reviewed_by(user)
     return filtered_enterprises(enterprises, filters or StatsFilters())
 
 

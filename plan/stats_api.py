@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enterprises.models import Industry, KeyIndustry, Sector
-from parks.access import is_commission, is_park_manager
+from parks.access import is_commission, is_reviewer
 from parks.models import District, Zone
 from parks.selectors import parks_for
 from plan import statistics
@@ -29,13 +29,13 @@ from plan.open_statistics import open_statistics
 
 
 class SeesStatistics(permissions.BasePermission):
-    """Park managers and the commission."""
+    """Park managers, county reviewers and the commission."""
 
-    message = _("Statistics are for park managers and the commission.")
+    message = _("Statistics are for park managers, county reviewers and the commission.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated) and (is_commission(user) or is_park_manager(user))
+        return bool(user and user.is_authenticated) and is_reviewer(user)
 
 
 STATS_PERMISSIONS = [permissions.IsAuthenticated, SeesStatistics]
