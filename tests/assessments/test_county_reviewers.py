@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from assessments import services
 from cloud.models import CloudAdoption
 from parks.models import District
-from tests.assessments.conftest import STRONG, make_assessment, mini  # noqa: F401  (fixtures)
+from tests.assessments.conftest import STRONG
 from tests.cloud.cloud_factories import make_adoption
 from tests.conftest import make_enterprise
 from tests.pages.test_dashboards import client_as
