@@ -199,7 +199,9 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
             | Q(pk__in=Membership.objects.filter(user=user).values("enterprise_id"))
         )
 
-    def reviewed_by(self, user: AbstractBaseUser | AnonymousUser, *, deciding: bool = False) -> EnterpriseQuerySet:
+    def reviewed_by(
+        self, user: AbstractBaseUser | AnonymousUser, *, deciding: bool = False
+    ) -> EnterpriseQuerySet:
         """The enterprises whose records `user` sees as a reviewer: all for the commission, those of
         their parks for a park manager, those of their divisions (in a park or not) for a county
         reviewer. With `deciding`, only those on whose records

@@ -33,7 +33,9 @@ class District(models.Model):
     counted_in_city_totals = models.BooleanField(
         _("counted in city totals"),
         default=True,
-        help_text=_("Whether the division's enterprises count in the city's figures (off for 辛集市 by default)."),
+        help_text=_(
+            "Whether the division's enterprises count in the city's figures (off for 辛集市 by default)."
+        ),
     )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -272,7 +272,8 @@ def goals_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Goal]:
     if is_commission(user):
         return goals
     return goals.filter(
-        Q(scope_kind=Goal.ScopeKind.CITY) | Q(scope_kind=Goal.ScopeKind.PARK, scope_park__in=parks_for(user).values("pk"))
+        Q(scope_kind=Goal.ScopeKind.CITY)
+        | Q(scope_kind=Goal.ScopeKind.PARK, scope_park__in=parks_for(user).values("pk"))
     )
 
 

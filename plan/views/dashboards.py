@@ -15,8 +15,8 @@ from core import charts
 from core.i18n import english, local_name
 from enterprises.models import Industry, KeyIndustry, Sector
 from parks.access import is_commission, reviewer_required
-from parks.models import Park, Zone
-from parks.selectors import parks_for
+from parks.models import District, Park, Zone
+from parks.selectors import districts_for, parks_for
 from plan import statistics
 from plan.goals import goals_for, goals_progress
 from plan.models import Goal, PlanReport
@@ -242,14 +242,38 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @reviewer_required
 @require_http_methods(["GET"])
-def city_dashboard(request: HttpRequest) -> HttpResponse:
+def county_dashboard_home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the user's first division (the commission: the first division)."""
+    district = districts_for(request.user).first()
+    if district is None:
+        raise Http404
+    return redirect("county-dashboard-district", code=district.code)
+
+
+@reviewer_required
+@require_http_methods(["GET"])
+def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """One division (district, county, county-level city, zone) for its county reviewers and the
+    commission: the city dashboard's figures and tables narrowed to it; 404 outside their scope."""
+    district = districts_for(request.user).filter(code=code).first()
+    if district is None:
+        raise Http404
+    return city_dashboard(request, district=district)
+
+
+@reviewer_required
+@require_http_methods(["GET"])
+def city_dashboard(request: HttpRequest, district: District | None = None) -> HttpResponse:
     """The city: goals with progress, status and projection; figures by zone, park, sector, key
-    industry and division. Park managers see the city goals and the figures of their parks."""
+    industry and division. Park managers and county reviewers see the city goals and the figures
+    of their parks or divisions; with `district`, the figures of that division only."""
     user = request.user
     commission = is_commission(user)
     today = statistics.local_today()
-    enterprises = statistics.scoped_enterprises(user)
-    parks = list(parks_for(user).order_by("code"))
+    enterprises = statistics.scoped_enterprises(
+        user, statistics.StatsFilters(district=district.code) if district else None
+    )
+    parks = list(parks_for(user).filter(district=district) if district else parks_for(user).order_by("code"))
     figures = statistics.overview(enterprises, as_of=today)
     goals = goal_cards(goals_progress(goals_for(user), today=today))
 
@@ -332,6 +356,9 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "goals": goals,
             "tables": tables,
+            "district": district,
+            "district_name": local_name(district) if district else "",
+            "districts": list(districts_for(user)) if not commission else [],
             "today": today,
             "level_chart": level_chart(figures),
             "dimension_chart": dimension_chart(figures),

@@ -200,3 +200,22 @@ def test_the_service_refuses_outside_the_division(other_county_reviewer, county_
     assessment = make_assessment(county_enterprise, answers=STRONG, submit=True)
     with pytest.raises(PermissionDenied):
         services.review_assessment(by=other_county_reviewer, assessment=assessment, decision="accept")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("county_reviewer", 200), ("other_county_reviewer", 404), ("manager", 404), ("commission", 200)],
+)
+def test_county_dashboard_access(request, enterprise, county_enterprise, persona, status):
+    response = client_as(request.getfixturevalue(persona)).get("/manage/county/130123/")
+    assert response.status_code == status
+
+
+def test_county_dashboard_shows_the_division(county_reviewer, enterprise, county_enterprise, outside_county):
+    client = client_as(county_reviewer)
+    assert client.get("/manage/county/").url == "/manage/county/130123/"
+    response = client.get("/manage/county/130123/")
+    assert response.context["figures"]["enterprises"] == 2
+    assert [row["district"] for row in response.context["tables"][-1]["rows"]] == ["130123"]
+    home = client.get("/").content.decode()
+    assert 'id="county-dashboard-link"' in home
