@@ -1,4 +1,4 @@
-"""Assessment rounds: a park asks a set of its enterprises to assess themselves by a deadline.
+"""Assessment rounds: a park or a county asks a set of its enterprises to assess themselves by a deadline.
 
 Writes (`open_round`, `request_reminders`, `send_round_reminders`) and reads (`rounds_for`,
 `with_progress`, `round_members`) of rounds, kept together: they are one small feature.
@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.outbox import enqueue
 from enterprises.models import Enterprise, Membership
 from parks.access import is_commission
-from parks.models import Park
+from parks.models import District, Park
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -36,13 +36,17 @@ DONE_STATUSES = ("submitted", "accepted")
 
 
 def rounds_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AssessmentRound]:
-    """Rounds `user` may see: the commission all, a park manager those of their parks."""
+    """Rounds `user` may see: the commission all, a park manager those of their parks, a county
+    reviewer those of their divisions."""
     if not user.is_authenticated:
         return AssessmentRound.objects.none()
-    rounds = AssessmentRound.objects.select_related("park")
+    rounds = AssessmentRound.objects.select_related("park", "district")
     if is_commission(user):
         return rounds
-    return rounds.filter(park__managers=user)
+    return rounds.filter(
+        Q(park__in=Park.objects.filter(managers=user).values("pk"))
+        | Q(district__in=District.objects.filter(reviewers=user).values("pk"))
+    )
 
 
 def with_progress(rounds: QuerySet[AssessmentRound]) -> QuerySet[AssessmentRound]:
@@ -86,19 +90,28 @@ def round_members(round_: AssessmentRound) -> QuerySet[Enterprise]:
 def open_round(
     *,
     by: AbstractBaseUser,
-    park: Park,
+    park: Park | None = None,
+    district: District | None = None,
     name: str,
     deadline: date,
     enterprises: Iterable[Enterprise] | None = None,
     opened_on: date | None = None,
 ) -> AssessmentRound:
-    """Open a round for `enterprises` of `park` (all of the park's enterprises when None).
+    """Open a round for `enterprises` of `park` or of `district` (exactly one; all of its
+    enterprises when `enterprises` is None).
 
-    By the park's manager or the commission. The deadline may not be before the opening day, and
-    every enterprise must belong to the park.
+    By the park's manager, the division's county reviewer, or the commission. The deadline may not
+    be before the opening day, and every enterprise must belong to the park or the division.
     """
-    if not (is_commission(by) or park.managers.filter(pk=by.pk).exists()):
-        raise PermissionDenied(_("Only the park's manager or the commission can open a round here."))
+    if (park is None) == (district is None):
+        raise DomainError(_("Choose either a park or a division."), field="park")
+    scope = park or district
+    if not (is_commission(by) or scope_reviewers(scope).filter(pk=by.pk).exists()):
+        raise PermissionDenied(
+            _(
+                "Only the park's manager, the division's county reviewer or the commission can open a round here."
+            )
+        )
     opened_on = opened_on or timezone.localdate()
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
@@ -108,19 +121,29 @@ def open_round(
         errors["deadline"] = [
             _("The deadline cannot be before the round opens (%(day)s).") % {"day": opened_on}
         ]
-    members = list(enterprises) if enterprises is not None else list(park.enterprises.all())
-    outside = [e.name for e in members if e.park_id != park.pk]
+    members = list(enterprises) if enterprises is not None else list(scope.enterprises.all())
+    if park is not None:
+        outside = [e.name for e in members if e.park_id != park.pk]
+        not_in = _("Not in this park: %(names)s.")
+    else:
+        outside = [e.name for e in members if e.district_id != district.pk]
+        not_in = _("Not in this division: %(names)s.")
     if outside:
-        errors["enterprises"] = [_("Not in this park: %(names)s.") % {"names": "、".join(outside)}]
+        errors["enterprises"] = [not_in % {"names": "、".join(outside)}]
     elif not members:
         errors["enterprises"] = [_("The round needs at least one enterprise.")]
     if errors:
         raise DomainError(errors=errors)
     round_ = AssessmentRound.objects.create(
-        park=park, name=name, opened_on=opened_on, deadline=deadline, created_by=by
+        park=park, district=district, name=name, opened_on=opened_on, deadline=deadline, created_by=by
     )
     round_.enterprises.set(members)
     return round_
+
+
+def scope_reviewers(scope: Park | District):
+    """The users who run rounds of a park (its managers) or a division (its county reviewers)."""
+    return scope.managers.all() if isinstance(scope, Park) else scope.reviewers.all()
 
 
 @dataclass(frozen=True)
@@ -155,7 +178,7 @@ def send_round_reminders(*, round_id: int, today: date | None = None) -> int:
 
     Idempotent per day: a user reminded today for this round is not reminded again today.
     """
-    round_ = AssessmentRound.objects.select_related("park").filter(pk=round_id).first()
+    round_ = AssessmentRound.objects.select_related("park", "district").filter(pk=round_id).first()
     if round_ is None:
         return 0
     today = today or timezone.localdate()
@@ -183,7 +206,7 @@ def send_round_reminders(*, round_id: int, today: date | None = None) -> int:
                 % {
                     "enterprise": membership.enterprise.name,
                     "round": round_.name,
-                    "park": round_.park.name,
+                    "park": round_.scope.name,
                     "deadline": round_.deadline.isoformat(),
                 },
                 from_email=None,

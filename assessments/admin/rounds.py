@@ -7,9 +7,9 @@ from assessments.rounds import rounds_for, with_progress
 
 @admin.register(AssessmentRound)
 class AssessmentRoundAdmin(admin.ModelAdmin):
-    list_display = ["name", "park", "opened_on", "deadline", "total", "completed"]
-    list_filter = ["park", "deadline"]
-    search_fields = ["name", "park__name"]
+    list_display = ["name", "park", "district", "opened_on", "deadline", "total", "completed"]
+    list_filter = ["park", "district", "deadline"]
+    search_fields = ["name", "park__name", "district__name"]
     filter_horizontal = ["enterprises"]
     readonly_fields = ["created_by", "created_at"]
 

@@ -1,4 +1,4 @@
-"""Assessment rounds: a park's call to its enterprises to assess themselves by a deadline."""
+"""Assessment rounds: a park's or a county's call to its enterprises to assess themselves by a deadline."""
 
 from __future__ import annotations
 
@@ -6,17 +6,28 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parks.models import Park
+from parks.models import District, Park
 
 
 class AssessmentRound(models.Model):
-    """A park's call to a set of enterprises to assess themselves by a deadline.
+    """A park's or a division's call to a set of its enterprises to assess themselves by a deadline
+    (exactly one of `park` and `district`).
 
     An enterprise has completed the round when it submitted an assessment (later accepted or
     still under review) on or after the round opened.
     """
 
-    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("park"))
+    park = models.ForeignKey(
+        Park, on_delete=models.CASCADE, null=True, blank=True, related_name="rounds", verbose_name=_("park")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("district"),
+    )
     name = models.CharField(_("name"), max_length=120)
     opened_on = models.DateField(_("opened on"))
     deadline = models.DateField(_("deadline"))
@@ -39,11 +50,21 @@ class AssessmentRound(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(deadline__gte=models.F("opened_on")), name="round_deadline_after_opening"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(park__isnull=True, district__isnull=False)
+                | models.Q(park__isnull=False, district__isnull=True),
+                name="round_of_a_park_or_a_district",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.park} · {self.name}"
+        return f"{self.scope} · {self.name}"
+
+    @property
+    def scope(self) -> Park | District:
+        """The park or the division whose round this is."""
+        return self.park or self.district
 
 
 class RoundReminder(models.Model):
