@@ -23,9 +23,11 @@ from plan.statistics import (
     _current_assessments,
     _last_per_quarter,
     _round,
+    counted_in_city,
     enterprises_as_of,
     local_today,
     quarter_of,
+    xinji_in_city_totals,
 )
 
 if TYPE_CHECKING:
@@ -33,8 +35,9 @@ if TYPE_CHECKING:
 
 
 def goal_enterprises(goal: Goal) -> QuerySet[Enterprise]:
-    """The enterprises a goal counts: all (city) or those of its park, zone, sector or key industry."""
-    enterprises = Enterprise.objects.all()
+    """The enterprises a goal counts: the city's (without the divisions not counted in its totals,
+    辛集 by default) or those of its park, zone, sector or key industry."""
+    enterprises = counted_in_city(Enterprise.objects.all())
     kind = goal.scope_kind
     if kind == Goal.ScopeKind.PARK:
         return enterprises.filter(park_id=goal.scope_park_id)
@@ -293,6 +296,7 @@ def goals_progress(goals: Iterable[Goal], *, today: date | None = None) -> list[
     for value in GoalValue.objects.filter(goal__in=[g.pk for g in goals], date__lte=today).order_by("date"):
         entered[value.goal_id].append(value)
     result = []
+    includes_xinji = xinji_in_city_totals()
     for goal in goals:
         latest = latest_entered_value(goal, today, values=entered[goal.pk])
         if goal.kind == Goal.Kind.COMPUTED:
@@ -346,6 +350,7 @@ def goals_progress(goals: Iterable[Goal], *, today: date | None = None) -> list[
                 ),
                 "projection": projection,
                 "history": history,
+                "includes_xinji": includes_xinji,
             }
         )
     return result

@@ -34,7 +34,8 @@ from django.utils import timezone
 from assessments.models import Assessment, DimensionScore, Review
 from cloud.selectors import on_cloud_q, on_platform_q
 from enterprises.models import Enterprise, Sector
-from parks.models import Park, Zone
+from parks.access import is_commission
+from parks.models import District, Park, Zone
 from plan.models import StatsSnapshot
 
 if TYPE_CHECKING:
@@ -107,16 +108,45 @@ def filtered_enterprises(enterprises: QuerySet[Enterprise], filters: StatsFilter
     return enterprises.filter(**{field: value for field, value in lookups.items() if value})
 
 
+XINJI = "130181"
+
+
+def counted_in_city(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """`enterprises` without those of divisions not counted in the city's totals (辛集 by default)."""
+    return enterprises.filter(district__counted_in_city_totals=True)
+
+
+def xinji_in_city_totals() -> bool:
+    """Whether the city's totals include 辛集市 (its division's flag, off by default)."""
+    return District.objects.filter(code=XINJI, counted_in_city_totals=True).exists()
+
+
 def scoped_enterprises(
-    user: AbstractBaseUser | AnonymousUser, filters: StatsFilters | None = None
+    user: AbstractBaseUser | AnonymousUser, filters: StatsFilters | None = None, *, city_totals: bool = True
 ) -> QuerySet[Enterprise]:
     """The enterprises a statistics request of `user` covers: `visible_to(user)`, then the filters.
 
     Statistics are a reviewer's view (`reviewed_by`): a park manager's cover the parks they manage,
     a county reviewer's their divisions, never an enterprise they happen to be a member of elsewhere.
+    The commission's figures not narrowed to one division are the city's totals: with `city_totals`
+    they leave out the divisions not counted in them (辛集 by default); a table by division keeps
+    every division's row.
     """
+    filters = filters or StatsFilters()
     enterprises = Enterprise.objects.reviewed_by(user)
-    return filtered_enterprises(enterprises, filters or StatsFilters())
+    if city_totals and not filters.district and is_commission(user):
+        enterprises = counted_in_city(enterprises)
+    return filtered_enterprises(enterprises, filters)
+
+
+def includes_xinji(user: AbstractBaseUser | AnonymousUser, filters: StatsFilters | None = None) -> bool:
+    """Whether a figure of `user` under `filters` counts 辛集市's enterprises (said on every city figure)."""
+    filters = filters or StatsFilters()
+    if filters.district:
+        return filters.district == XINJI
+    if is_commission(user):
+        return xinji_in_city_totals()
+    return Enterprise.objects.reviewed_by(user).filter(district_id=XINJI).exists()
 
 
 # --- the figures --------------------------------------------------------------------------------

@@ -124,6 +124,11 @@ class OverviewSerializer(serializers.Serializer):
     agri_informatization = serializers.FloatField(
         allow_null=True, help_text=_("Mean total score of current assessments of agricultural enterprises.")
     )
+    includes_xinji = serializers.BooleanField(
+        help_text=_(
+            "Whether the figures count 辛集市's enterprises (the city's totals leave them out by default)."
+        )
+    )
 
 
 class OpenLevelDistributionSerializer(serializers.Serializer):
@@ -186,9 +191,12 @@ class OverviewView(APIView):
             "overview",
             scope_key(request.user),
             filters.cache_key(),
-            lambda: statistics.overview(
-                statistics.scoped_enterprises(request.user, filters), as_of=filters.on()
-            ),
+            lambda: {
+                **statistics.overview(
+                    statistics.scoped_enterprises(request.user, filters), as_of=filters.on()
+                ),
+                "includes_xinji": statistics.includes_xinji(request.user, filters),
+            },
         )
         return Response(data)
 
@@ -209,7 +217,8 @@ def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]
         parks = list(parks_qs)
         include_outside = is_commission(user) and not filters.park
     return statistics.statistics_table(
-        statistics.scoped_enterprises(user, filters),
+        # A table by division shows each division's own row, 辛集 included.
+        statistics.scoped_enterprises(user, filters, city_totals=by != "district"),
         by=by,
         as_of=filters.on(),
         parks=parks,
@@ -343,6 +352,9 @@ class OpenStatsView(APIView):
                     "as_of": serializers.DateField(),
                     "minimum": serializers.IntegerField(
                         help_text=_("Counts and means covering fewer enterprises than this are null.")
+                    ),
+                    "includes_xinji": serializers.BooleanField(
+                        help_text=_("Whether the city's figures count 辛集市's enterprises (off by default).")
                     ),
                     "by_zone": _open_row("zone"),
                     "by_sector": _open_row("sector"),

@@ -357,6 +357,9 @@ def city_dashboard(request: HttpRequest, district: District | None = None) -> Ht
             "goals": goals,
             "tables": tables,
             "district": district,
+            "includes_xinji": statistics.includes_xinji(
+                user, statistics.StatsFilters(district=district.code) if district else None
+            ),
             "district_name": local_name(district) if district else "",
             "districts": list(districts_for(user)) if not commission else [],
             "today": today,

@@ -82,7 +82,9 @@ def enterprise_home_context(request: HttpRequest, enterprise: Enterprise) -> dic
 def _rounds_of(enterprise: Enterprise) -> list[dict]:
     """The park's assessment rounds that ask for this enterprise, still open or due lately."""
     today = timezone.localdate()
-    recent = enterprise.rounds.filter(deadline__gte=today - timedelta(days=30)).select_related("park", "district")
+    recent = enterprise.rounds.filter(deadline__gte=today - timedelta(days=30)).select_related(
+        "park", "district"
+    )
     rounds = []
     for round_ in recent.order_by("deadline", "pk"):
         completed = bool(
