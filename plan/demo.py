@@ -45,6 +45,8 @@ class DemoAccount:
 
 
 PARK_DISTRICT = {"zhengding": "130123", "luquan": "130110", "gaoxin": "130171"}
+# County reviewers of the demo: the bureaus of 藁城区 and 平山县 (username, division).
+COUNTY_REVIEWERS = [("gaocheng_reviewer", "130109"), ("pingshan_reviewer", "130131")]
 OUTSIDE_DISTRICTS = [
     "130102",
     "130104",
@@ -58,6 +60,7 @@ OUTSIDE_DISTRICTS = [
     "130130",
     "130132",
     "130125",
+    "130131",
 ]
 
 # (industry code, name stem, typical employees, typical revenue in 10k CNY)
@@ -288,6 +291,11 @@ def load_demo_data() -> list[DemoAccount]:
         manager = account(f"{park.code}_manager", first_name=f"{park.name}管理员")
         park.managers.add(manager)
         accounts.append(DemoAccount(manager.username, "park manager", park.name))
+    for username, code in COUNTY_REVIEWERS:
+        district = District.objects.get(code=code)
+        reviewer = account(username, first_name=f"{district.name}审核员")
+        district.reviewers.add(reviewer)
+        accounts.append(DemoAccount(username, "county reviewer", district.name))
 
     industries = {i.code: i for i in Industry.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
@@ -322,10 +330,11 @@ def _demo_activity(commission) -> None:
     platforms = demo_platforms()
     now = timezone.now()
     today = timezone.localdate()
-    enterprises = Enterprise.objects.select_related("industry", "park").order_by("credit_code")
+    enterprises = Enterprise.objects.select_related("industry", "park", "district").order_by("credit_code")
     for enterprise in enterprises:
         park_manager = enterprise.park.managers.first() if enterprise.park else None
-        reviewer = park_manager or commission
+        county_reviewer = enterprise.district.reviewers.first() if not enterprise.park else None
+        reviewer = park_manager or county_reviewer or commission
         # Own random streams per enterprise and part: a second run makes the same decisions, so it
         # adds nothing.
         code = enterprise.credit_code
@@ -337,6 +346,17 @@ def _demo_activity(commission) -> None:
         if manager is not None:
             open_round(
                 by=manager, park=park, name="2026年度数字化水平评测", deadline=today + timedelta(days=30)
+            )
+    for district in District.objects.filter(
+        code__in=[code for _u, code in COUNTY_REVIEWERS], rounds__isnull=True
+    ):
+        reviewer = district.reviewers.first()
+        if reviewer is not None and district.enterprises.exists():
+            open_round(
+                by=reviewer,
+                district=district,
+                name="2026年度县域数字化水平评测",
+                deadline=today + timedelta(days=30),
             )
 
 
