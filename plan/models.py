@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from cloud.evidence import EvidenceType
+from cloud.models import evidence_storage
 from enterprises.models import KeyIndustry, Sector
-from parks.models import Park, Zone
+from parks.models import District, Park, Zone
 
 
 class Goal(models.Model):
@@ -342,3 +345,98 @@ class StatisticsVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.counter)
+
+
+class CountyIndicator(models.TextChoices):
+    """The county figures no enterprise knows (DOMAIN.md 8: the MOA county evaluation's investment,
+    infrastructure, governance and service indicators; villages covered by rural e-commerce)."""
+
+    INVESTMENT_PER_CAPITA = (
+        "investment_per_capita",
+        _("Public and private investment in agricultural informatization per rural resident (CNY)"),
+    )
+    BROADBAND_VILLAGES = "broadband_villages", _("Administrative villages with broadband (%)")
+    RURAL_INTERNET = "rural_internet", _("Rural internet penetration (%)")
+    GOVERNANCE = "governance", _("Villages with online village affairs (rural-governance informatization, %)")
+    SERVICES = "services", _("Villages with an information service station (service informatization, %)")
+    VILLAGES = "villages", _("Administrative villages")
+    VILLAGES_ECOMMERCE = "villages_ecommerce", _("Administrative villages covered by rural e-commerce")
+
+
+class CountyFigure(models.Model):
+    """One entered value of a county indicator for a year, with its source and who entered it.
+
+    Entries are never changed: a correction is a new entry, and the latest entry of a division,
+    year and indicator is its value; the older ones are its history.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="county_figures", verbose_name=_("district")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    indicator = models.CharField(_("indicator"), max_length=30, choices=CountyIndicator.choices)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["district", "-year", "indicator", "-entered_at", "-pk"]
+        verbose_name = _("county figure")
+        verbose_name_plural = _("county figures")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="county_figure_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year} {self.get_indicator_display()}: {self.value}"
+
+
+class AgriculturalPark(models.Model):
+    """A modern-agriculture demonstration park of the city's register, with whether IoT is in use
+    (and the evidence of it): the `agri_parks_iot` goal counts them."""
+
+    name = models.CharField(_("name"), max_length=120)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="agricultural_parks", verbose_name=_("district")
+    )
+    level = models.CharField(
+        _("level"), max_length=60, blank=True, help_text=_("e.g. national, provincial, city")
+    )
+    iot_in_use = models.BooleanField(_("IoT in use"), default=False)
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to="evidence/agri-parks/%Y/%m/",
+        storage=evidence_storage,
+        blank=True,
+        max_length=200,
+    )
+    evidence_type = models.CharField(
+        _("evidence type"), max_length=20, choices=EvidenceType.choices, blank=True, editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "name"]
+        verbose_name = _("modern-agriculture demonstration park")
+        verbose_name_plural = _("modern-agriculture demonstration parks")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="agricultural_park_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
