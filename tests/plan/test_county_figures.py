@@ -123,7 +123,13 @@ def test_agricultural_park_register_with_iot_evidence(county_reviewer, other_cou
 def test_the_commission_enters_figures_in_the_admin_too(commission):
     client = client_as(commission)
     url = "/admin/plan/countyfigure/add/"
-    bad = {"district": "130109", "year": "2025", "indicator": "rural_internet", "value": "130", "source": "年报"}
+    bad = {
+        "district": "130109",
+        "year": "2025",
+        "indicator": "rural_internet",
+        "value": "130",
+        "source": "年报",
+    }
     response = client.post(url, bad)
     assert response.status_code == 200 and "value" in response.context["adminform"].form.errors
     good = {**bad, "value": "68.5"}
