@@ -5,6 +5,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plan.models import (
     AgriculturalPark,
+    AgriIndicator,
+    AgriIndicatorTable,
     CountyFigure,
     Export,
     Goal,
@@ -204,3 +206,41 @@ class AgriculturalParkAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change) -> None:
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class AgriIndicatorInline(admin.TabularInline):
+    model = AgriIndicator
+    extra = 0
+    fields = [
+        "code",
+        "name",
+        "name_en",
+        "source",
+        "part_item",
+        "total_item",
+        "county_indicator",
+        "full_at",
+        "weight",
+    ]
+
+
+@admin.register(AgriIndicatorTable)
+class AgriIndicatorTableAdmin(admin.ModelAdmin):
+    """The composite's indicator tables: the newest published one counts. To change the weights,
+    add a new version (copy the rows), then publish it; the older versions stay as they were."""
+
+    list_display = ["version", "published", "note", "created_at"]
+    inlines = [AgriIndicatorInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published version is the record of how past figures were computed: it does not change.
+        return ["version", "published", "note"] if obj is not None and obj.published else []
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.published:
+            for inline in inlines:
+                inline.can_delete = False
+                inline.max_num = 0
+                inline.readonly_fields = inline.fields
+        return inlines

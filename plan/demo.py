@@ -158,8 +158,19 @@ def _enterprise_specs(rng: random.Random) -> list[dict]:
     return specs
 
 
+# The agricultural questionnaire's raw figures: a part (under IoT, online, traced) and its total.
+RAW_PARTS = {
+    "F-AREA-IOT": "F-AREA",
+    "F-LIVESTOCK-IOT": "F-LIVESTOCK",
+    "F-AQUA-IOT": "F-AQUA",
+    "B-SALES-ONLINE": "B-SALES-TOTAL",
+    "B-OUTPUT-TRACED": "B-OUTPUT-TOTAL",
+}
+
+
 def demo_answers(definition, maturity: float, rng: random.Random) -> list[dict]:
-    """Plausible answers to every item for an enterprise of the given maturity (0..1)."""
+    """Plausible answers to every item for an enterprise of the given maturity (0..1); a raw
+    figure's part (under IoT, online, traced) is a maturity-sized share of its total."""
 
     def step(n: int) -> int:  # an index 0..n-1 near the maturity, with some spread
         return max(0, min(n - 1, round(maturity * (n - 1) + rng.uniform(-1, 1))))
@@ -181,6 +192,9 @@ def demo_answers(definition, maturity: float, rng: random.Random) -> list[dict]:
             )
         elif item.kind == "scene":
             answers.append({"item": item.code, "level": step(5)})
+        elif item.kind == "number" and item.code in RAW_PARTS:
+            total = next(a["value"] for a in answers if a["item"] == RAW_PARTS[item.code])
+            answers.append({"item": item.code, "value": int(total * maturity)})
         elif item.kind == "number":
             answers.append({"item": item.code, "value": rng.randint(5, 500)})
         elif item.kind == "text":

@@ -11,16 +11,17 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cloud.models import Platform, PlatformUsage
 from cloud.selectors import key_industry_coverage, on_cloud_q
-from enterprises.models import Enterprise, KeyIndustry, Sector
+from enterprises.models import Enterprise, KeyIndustry
+from parks.models import District
 from parks.selectors import parks_for
+from plan.agri_informatization import composite
 from plan.models import Goal, GoalSnapshot, GoalValue
 from plan.statistics import (
-    _current_assessments,
     _last_per_quarter,
     _round,
     counted_in_city,
@@ -59,8 +60,9 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
     - key_industry_coverage: key industries (of five) served by a platform of that industry used
       by a verified enterprise of it (city: `cloud.selectors.key_industry_coverage`; in a
       narrower scope, only usages by enterprises of the scope count);
-    - agri_informatization: mean total score of the current assessments of the scope's
-      agricultural enterprises (null when none);
+    - agri_informatization: the city's agricultural-informatization composite
+      (`plan.agri_informatization`, DOMAIN.md 8; null without data), whatever the scope: the
+      composite is defined per county and for the city only;
     - an entered goal (5G, and until their county figures are recorded, IoT in the agricultural
       parks and rural e-commerce): the latest value the commission entered on or before `as_of`;
       a qualitative goal has no number (None).
@@ -86,12 +88,7 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
             return Decimal(key_industry_coverage(as_of))
         return Decimal(_scoped_key_industry_coverage(enterprises, as_of))
     if metric == Goal.Metric.AGRI_INFORMATIZATION:
-        mean = (
-            _current_assessments(as_of)
-            .filter(enterprise__in=enterprises.filter(industry__sector=Sector.AGRICULTURE).values("pk"))
-            .aggregate(mean=Avg("score"))["mean"]
-        )
-        return _round(mean)
+        return composite(as_of=as_of, districts=District.objects.none())["city"]["value"]
     if metric in ENTERED_METRICS:
         entered = latest_entered_value(goal, as_of)
         return entered.value if entered is not None else None

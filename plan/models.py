@@ -440,3 +440,68 @@ class AgriculturalPark(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgriIndicatorTable(models.Model):
+    """A version of the indicator table of the agricultural-informatization composite (DOMAIN.md 8).
+
+    The composite uses the newest published version; the commission edits a new version in the
+    admin and publishes it (the defaults, in docs/agri-informatization.md, are to be confirmed).
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    published = models.BooleanField(_("published"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("agricultural-informatization indicator table")
+        verbose_name_plural = _("agricultural-informatization indicator tables")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class AgriIndicator(models.Model):
+    """One indicator of a table: where its value comes from, its weight, and (for a raw amount
+    such as investment per resident) the amount that counts as 100 %."""
+
+    class Source(models.TextChoices):
+        ENTERPRISES = "enterprises", _("Agricultural questionnaire (sum over enterprises)")
+        COUNTY = "county", _("County figure")
+
+    table = models.ForeignKey(
+        AgriIndicatorTable, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("table")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    # Enterprises: the questionnaire items summed (part / total); county: the county indicator.
+    part_item = models.CharField(_("item of the part"), max_length=40, blank=True)
+    total_item = models.CharField(_("item of the total"), max_length=40, blank=True)
+    county_indicator = models.CharField(
+        _("county indicator"), max_length=30, choices=CountyIndicator.choices, blank=True
+    )
+    full_at = models.DecimalField(
+        _("100 % at"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For an amount (not a percentage): the amount that counts as 100 %."),
+    )
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["table", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "code"], name="agri_indicator_code_unique"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="agri_indicator_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
