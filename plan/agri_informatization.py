@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Answer
 from enterprises.models import Sector
+from parks.access import is_commission
 from parks.models import District
+from parks.selectors import districts_for
 from plan.models import AgriIndicator, AgriIndicatorTable, CountyFigure
 from plan.statistics import _current_assessments, end_of_day, local_today
 
@@ -221,3 +223,33 @@ def composite(*, as_of: date | None = None, districts: QuerySet[District] | None
         "city": city.as_dict(),
         "counties": counties,
     }
+
+
+def value_for_scope(user, filters) -> Decimal | None:
+    """The composite for a statistics request's scope: the city's for the commission without filters,
+    a division's for a `district` filter (or a county reviewer of that one division), else None
+    (the composite is not defined for a park, zone, sector or industry)."""
+    if any((filters.park, filters.zone, filters.sector, filters.industry, filters.key)):
+        return None
+    districts = districts_for(user)
+    if filters.district:
+        districts = districts.filter(code=filters.district)
+    elif is_commission(user):
+        return composite(as_of=filters.on(), districts=District.objects.none())["city"]["value"]
+    codes = list(districts.values_list("code", flat=True)[:2])
+    if len(codes) != 1:
+        return None
+    counties = composite(as_of=filters.on(), districts=districts)["counties"]
+    return counties[0]["value"] if counties else None
+
+
+def fill_district_rows(rows: list[dict], *, as_of: date) -> list[dict]:
+    """The table by division with each row's composite (one computation for all rows)."""
+    codes = [row["district"] for row in rows]
+    values = {
+        county["district"]: county["value"]
+        for county in composite(as_of=as_of, districts=District.objects.filter(code__in=codes))["counties"]
+    }
+    for row in rows:
+        row["agri_informatization"] = values.get(row["district"])
+    return rows

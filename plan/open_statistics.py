@@ -57,8 +57,9 @@ def suppress_small_cells(figures: dict) -> dict:
         },
         "on_cloud": count(public["on_cloud"]),
         "on_platform": count(public["on_platform"]),
-        "agri_informatization": (
-            public["agri_informatization"] if counts.get("agri_assessed", 0) >= OPEN_MINIMUM else None
+        "agri_informatization": None,  # the composite is per county and city, not per zone or park
+        "agri_mean_score": (
+            public["agri_mean_score"] if counts.get("agri_assessed", 0) >= OPEN_MINIMUM else None
         ),
     }
 

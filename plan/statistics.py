@@ -221,7 +221,10 @@ def empty_figures() -> dict:
         "dimension_means": dict.fromkeys(DIMENSIONS),
         "on_cloud": 0,
         "on_platform": 0,
+        # The composite of DOMAIN.md 8 exists per county and for the city only: filled in by the
+        # overview and the table by division (`plan.agri_informatization`), null elsewhere.
         "agri_informatization": None,
+        "agri_mean_score": None,
         # Not part of the API's figures: how many values each mean covers (for suppression).
         "_counts": {"agri_assessed": 0, **{f"dimension_{code}": 0 for code in DIMENSIONS}},
     }
@@ -261,7 +264,7 @@ def figures_by(
             "assessed": Count("pk"),
             "mean_score": Avg("score"),
             "agri_assessed": Count("pk", filter=agricultural),
-            "agri_informatization": Avg("score", filter=agricultural),
+            "agri_mean_score": Avg("score", filter=agricultural),
             **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in LEVELS},
         },
     )
@@ -292,7 +295,7 @@ def figures_by(
         figures = result.setdefault(key, empty_figures())
         figures["assessed"] = row["assessed"] or 0
         figures["mean_score"] = _round(row["mean_score"])
-        figures["agri_informatization"] = _round(row["agri_informatization"])
+        figures["agri_mean_score"] = _round(row["agri_mean_score"])
         figures["_counts"]["agri_assessed"] = row["agri_assessed"] or 0
         figures["level_distribution"] = {str(level): row[f"level_{level}"] or 0 for level in LEVELS}
     for row in dimension_rows:

@@ -21,7 +21,7 @@ from enterprises.models import Industry, KeyIndustry, Sector
 from parks.access import is_commission, is_reviewer
 from parks.models import District, Zone
 from parks.selectors import parks_for
-from plan import statistics
+from plan import agri_informatization, statistics
 from plan.cache import cached_statistics
 from plan.open_statistics import open_statistics
 
@@ -122,6 +122,13 @@ class OverviewSerializer(serializers.Serializer):
     )
     on_platform = serializers.IntegerField(help_text=_("Enterprises with a verified platform usage."))
     agri_informatization = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "The agricultural-informatization composite (DOMAIN.md 8) of the city or of one division; "
+            "null for any other scope."
+        ),
+    )
+    agri_mean_score = serializers.FloatField(
         allow_null=True, help_text=_("Mean total score of current assessments of agricultural enterprises.")
     )
     includes_xinji = serializers.BooleanField(
@@ -150,6 +157,7 @@ class OpenOverviewSerializer(serializers.Serializer):
     on_cloud = serializers.IntegerField(allow_null=True)
     on_platform = serializers.IntegerField(allow_null=True)
     agri_informatization = serializers.FloatField(allow_null=True)
+    agri_mean_score = serializers.FloatField(allow_null=True)
 
 
 def row_serializer(
@@ -195,6 +203,7 @@ class OverviewView(APIView):
                 **statistics.overview(
                     statistics.scoped_enterprises(request.user, filters), as_of=filters.on()
                 ),
+                "agri_informatization": agri_informatization.value_for_scope(request.user, filters),
                 "includes_xinji": statistics.includes_xinji(request.user, filters),
             },
         )
@@ -216,7 +225,7 @@ def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]
             parks_qs = parks_qs.filter(district_id=filters.district)
         parks = list(parks_qs)
         include_outside = is_commission(user) and not filters.park
-    return statistics.statistics_table(
+    rows = statistics.statistics_table(
         # A table by division shows each division's own row, 辛集 included.
         statistics.scoped_enterprises(user, filters, city_totals=by != "district"),
         by=by,
@@ -224,6 +233,9 @@ def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]
         parks=parks,
         include_outside=include_outside,
     )
+    if by == "district":
+        return agri_informatization.fill_district_rows(rows, as_of=filters.on())
+    return rows
 
 
 class StatsTableView(APIView):

@@ -17,7 +17,7 @@ from enterprises.models import Industry, KeyIndustry, Sector
 from parks.access import is_commission, reviewer_required
 from parks.models import District, Park, Zone
 from parks.selectors import districts_for, parks_for
-from plan import statistics
+from plan import agri_informatization, statistics
 from plan.goals import goals_for, goals_progress
 from plan.models import Goal, PlanReport
 
@@ -357,6 +357,10 @@ def city_dashboard(request: HttpRequest, district: District | None = None) -> Ht
             "goals": goals,
             "tables": tables,
             "district": district,
+            "agri_composite": agri_informatization.value_for_scope(
+                user,
+                statistics.StatsFilters(district=district.code) if district else statistics.StatsFilters(),
+            ),
             "includes_xinji": statistics.includes_xinji(
                 user, statistics.StatsFilters(district=district.code) if district else None
             ),
