@@ -47,6 +47,15 @@ class DemoAccount:
 PARK_DISTRICT = {"zhengding": "130123", "luquan": "130110", "gaoxin": "130171"}
 # County reviewers of the demo: the bureaus of 藁城区 and 平山县 (username, division).
 COUNTY_REVIEWERS = [("gaocheng_reviewer", "130109"), ("pingshan_reviewer", "130131")]
+# County figures of the demo for last year (marked as demo data in their source): division ->
+# investment per rural resident (CNY), broadband villages %, internet %, governance %, services %,
+# villages, villages with rural e-commerce.
+DEMO_COUNTY_FIGURES = {
+    "130109": (85, 98, 72, 66, 71, 227, 190),
+    "130131": (60, 91, 58, 49, 55, 717, 402),
+    "130123": (92, 100, 76, 70, 74, 174, 160),
+    "130110": (88, 100, 75, 68, 70, 208, 185),
+}
 OUTSIDE_DISTRICTS = [
     "130102",
     "130104",
@@ -336,7 +345,35 @@ def load_demo_data() -> list[DemoAccount]:
             Membership.objects.get_or_create(user=user, defaults={"enterprise": enterprise})
             accounts.append(DemoAccount(user.username, "enterprise", enterprise.name))
     _demo_activity(commission)
+    _demo_county_figures(commission)
     return accounts
+
+
+def _demo_county_figures(commission) -> None:
+    """Last year's county figures of a few counties, entered by their reviewer (or the commission)."""
+    from plan.county_figures import enter_county_figures
+    from plan.models import CountyIndicator
+
+    year = timezone.localdate().year - 1
+    order = [
+        CountyIndicator.INVESTMENT_PER_CAPITA,
+        CountyIndicator.BROADBAND_VILLAGES,
+        CountyIndicator.RURAL_INTERNET,
+        CountyIndicator.GOVERNANCE,
+        CountyIndicator.SERVICES,
+        CountyIndicator.VILLAGES,
+        CountyIndicator.VILLAGES_ECOMMERCE,
+    ]
+    for code, numbers in DEMO_COUNTY_FIGURES.items():
+        district = District.objects.get(code=code)
+        by = district.reviewers.first() or commission
+        source = f"【演示数据】{district.name}农业农村局{year}年统计"
+        enter_county_figures(
+            by=by,
+            district=district,
+            year=year,
+            values={indicator: (Decimal(n), source) for indicator, n in zip(order, numbers, strict=True)},
+        )
 
 
 def _demo_activity(commission) -> None:
