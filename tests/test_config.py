@@ -151,6 +151,10 @@ def test_demo_data_is_idempotent_and_realistic(settings):
         assert district.reviewers.exists()
         assert district.enterprises.filter(park__isnull=True).exists()
         assert AssessmentRound.objects.filter(district=district).count() == 1
+    # County figures of a few counties, so the agricultural composite shows real numbers.
+    from plan.models import CountyFigure
+
+    assert CountyFigure.objects.filter(district__in=["130109", "130131", "130123", "130110"]).count() == 28
 
 
 @pytest.mark.django_db

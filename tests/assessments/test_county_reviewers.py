@@ -13,7 +13,7 @@ from assessments import services
 from cloud.models import CloudAdoption
 from parks.models import District
 from tests.assessments.conftest import STRONG
-from tests.cloud.cloud_factories import make_adoption
+from tests.cloud.cloud_factories import make_adoption, make_platform, make_usage
 from tests.conftest import make_enterprise
 from tests.pages.test_dashboards import client_as
 
@@ -149,6 +149,13 @@ def test_lists_cover_exactly_the_division(
     assert assessments == {a.pk for a in mine}
     adoptions = {row["id"] for row in client.get("/api/v1/cloud-adoptions/").json()["results"]}
     assert adoptions == {adoption.pk}
+    platform = make_platform()
+    usage = make_usage(county_enterprise, platform, status="pending")
+    make_usage(outside_county, platform)
+    usages = {row["id"] for row in client.get("/api/v1/platform-usages/").json()["results"]}
+    assert usages == {usage.pk}
+    verify = f"/api/v1/platform-usages/{usage.pk}/verify/"
+    assert client.post(verify, {"decision": "verified"}, format="json").status_code == 200
     assert client.get(f"/api/v1/enterprises/{outside_county.pk}/").status_code == 404
 
 

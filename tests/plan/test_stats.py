@@ -303,7 +303,12 @@ def test_query_count_does_not_grow_with_the_data(
     # more for whether 辛集 is in the city's totals.
     # The table by division and the overview add the composite's four (indicators, answers, county
     # figures, divisions).
-    limit = {"/api/v1/open/stats/": 15, "/api/v1/stats/by-district/": 12, "/api/v1/stats/overview/": 12, "/api/v1/goals/": 16}.get(path, 8)
+    limit = {
+        "/api/v1/open/stats/": 15,
+        "/api/v1/stats/by-district/": 12,
+        "/api/v1/stats/overview/": 12,
+        "/api/v1/goals/": 16,
+    }.get(path, 8)
     assert small["commission"] <= limit
 
 
