@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -102,8 +101,6 @@ def county_figures_page(request: HttpRequest) -> HttpResponse:
             return redirect(here)
     except DomainError as exc:
         (form if form.is_bound else park_form).apply_domain_errors(exc.errors)
-    except PermissionDenied:
-        raise
     return render(
         request,
         "plan/county_figures.html",
