@@ -21,7 +21,7 @@ from assessments.models import Assessment, DimensionScore, OnSiteEvaluation, Que
 from assessments.plausibility import flag_text
 from assessments.preview import assessment_checks
 from core.security import ReportThrottle, SubmitThrottle
-from enterprises.access import is_member, manages
+from enterprises.access import is_member, oversees
 from enterprises.models import Enterprise
 from parks.access import is_commission
 
@@ -208,7 +208,7 @@ class AssessmentSerializer(AssessmentListSerializer):
     def get_flags(self, obj: Assessment) -> list[dict] | None:
         """Plausibility flags, shown to reviewers (the park manager and the commission) only."""
         request = self.context.get("request")
-        if request is None or not manages(request.user, obj.enterprise):
+        if request is None or not oversees(request.user, obj.enterprise):
             return None
         return obj.flags
 

@@ -90,15 +90,15 @@ def build_report(assessment: Assessment, *, viewer: Any = None) -> dict[str, Any
     version's texts; benchmarks are over current assessments (the statistics' definition) of the
     enterprise's park, industry, sector and the whole city. The caller checks scope.
 
-    `viewer` decides what the benchmarks reveal: the enterprise's reviewers (its park manager and
-    the commission) see every group's mean and percentile; anyone else (its members; no viewer)
+    `viewer` decides what the benchmarks reveal: the enterprise's reviewers (its park manager, its county
+    reviewer and the commission) see every group's mean and percentile; anyone else (its members; no viewer)
     sees them only for groups of at least BENCHMARK_MINIMUM current assessments, else nulls
     with the count.
     """
-    from enterprises.access import manages
+    from enterprises.access import oversees
 
     enterprise = assessment.enterprise
-    reveal_small = viewer is not None and manages(viewer, enterprise)
+    reveal_small = viewer is not None and oversees(viewer, enterprise)
     questionnaire = assessment.questionnaire
     result = assessment.result or {}
     dimensions = {d.code: d for d in questionnaire.dimensions.all()}

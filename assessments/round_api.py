@@ -1,4 +1,5 @@
-"""HTTP API of assessment rounds (API.md, Rounds): park managers and the commission run them."""
+"""HTTP API of assessment rounds (API.md, Rounds): park managers, county reviewers and the
+commission run them."""
 
 from __future__ import annotations
 
@@ -12,17 +13,17 @@ from rest_framework.response import Response
 from assessments import rounds
 from assessments.models import AssessmentRound
 from enterprises.models import Enterprise, Sector
-from parks.access import is_commission, is_park_manager
-from parks.models import Park
+from parks.access import is_reviewer
+from parks.models import District, Park
 
 
 class IsReviewer(permissions.BasePermission):
-    """Park managers and the commission (enterprise members and users without a role: 403)."""
+    """Park managers, county reviewers and the commission (members and users without a role: 403)."""
 
-    message = _("Only park managers and the commission run assessment rounds.")
+    message = _("Only park managers, county reviewers and the commission run assessment rounds.")
 
     def has_permission(self, request, view) -> bool:
-        return is_commission(request.user) or is_park_manager(request.user)
+        return is_reviewer(request.user)
 
 
 class RoundMemberSerializer(serializers.Serializer):
@@ -33,13 +34,22 @@ class RoundMemberSerializer(serializers.Serializer):
 
 
 class RoundSerializer(serializers.ModelSerializer):
-    park = serializers.SlugRelatedField(slug_field="code", queryset=Park.objects.all())
+    park = serializers.SlugRelatedField(
+        slug_field="code", queryset=Park.objects.all(), required=False, allow_null=True
+    )
+    district = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=District.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Division code, for a county's round (instead of a park)."),
+    )
     enterprises = serializers.PrimaryKeyRelatedField(
         many=True,
         required=False,
         write_only=True,
         queryset=Enterprise.objects.all(),
-        help_text=_("Enterprise ids; all of the park's enterprises when omitted."),
+        help_text=_("Enterprise ids; all of the park's (or division's) enterprises when omitted."),
     )
     sector = serializers.ChoiceField(
         choices=Sector.choices,
@@ -55,6 +65,7 @@ class RoundSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "park",
+            "district",
             "name",
             "opened_on",
             "deadline",
@@ -101,7 +112,8 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = serializer.validated_data
         round_ = rounds.open_round(
             by=request.user,
-            park=data["park"],
+            park=data.get("park"),
+            district=data.get("district"),
             name=data["name"],
             deadline=data["deadline"],
             sector=data.get("sector", ""),

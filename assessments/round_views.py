@@ -18,12 +18,16 @@ from assessments import rounds
 from core.errors import DomainError, refusal_text
 from core.i18n import list_separator, local_name
 from enterprises.models import Sector
-from parks.access import reviewer_required
-from parks.selectors import parks_for
+from parks.access import is_commission, reviewer_required
+from parks.models import Park
+from parks.selectors import districts_for, parks_for
 
 
 class RoundForm(forms.Form):
-    park = forms.ModelChoiceField(label=gettext_lazy("Park"), queryset=None, empty_label=None)
+    park = forms.ModelChoiceField(label=gettext_lazy("Park"), queryset=None, required=False)
+    district = forms.ModelChoiceField(
+        label=gettext_lazy("or a division (county)"), queryset=None, required=False
+    )
     name = forms.CharField(
         label=gettext_lazy("Name of the round"),
         max_length=120,
@@ -41,8 +45,13 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = parks_for(user)
+        # A county reviewer sees the parks of their divisions but runs rounds of the divisions only.
+        self.fields["park"].queryset = (
+            parks_for(user) if is_commission(user) else Park.objects.filter(managers=user)
+        )
         self.fields["park"].label_from_instance = local_name
+        self.fields["district"].queryset = districts_for(user)
+        self.fields["district"].label_from_instance = local_name
 
 
 @reviewer_required

@@ -1,4 +1,4 @@
-"""Assessment rounds: a park asks a set of its enterprises to assess themselves by a deadline.
+"""Assessment rounds: a park or a county asks a set of its enterprises to assess themselves by a deadline.
 
 Writes (`open_round`, `request_reminders`, `send_round_reminders`) and reads (`rounds_for`,
 `with_progress`, `rounds_of`, `round_members`, `reminder_log`) of rounds, kept together: one small
@@ -28,7 +28,7 @@ from core.errors import DomainError, StateConflict
 from core.outbox import enqueue
 from enterprises.models import Enterprise, Membership, Sector
 from parks.access import is_commission
-from parks.models import Park
+from parks.models import District, Park
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -40,21 +40,25 @@ DONE_STATUSES = ("submitted", "accepted")
 
 
 def rounds_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AssessmentRound]:
-    """Rounds `user` may see: the commission all, a park manager those of their parks."""
+    """Rounds `user` may see: the commission all, a park manager those of their parks, a county
+    reviewer those of their divisions."""
     if not user.is_authenticated:
         return AssessmentRound.objects.none()
-    rounds = AssessmentRound.objects.select_related("park")
+    rounds = AssessmentRound.objects.select_related("park", "district")
     if is_commission(user):
         return rounds
-    return rounds.filter(park__managers=user)
+    return rounds.filter(
+        Q(park__in=Park.objects.filter(managers=user).values("pk"))
+        | Q(district__in=District.objects.filter(reviewers=user).values("pk"))
+    )
 
 
 def _covered() -> QuerySet[Enterprise]:
-    """The enterprises a covering round (the outer query) covers: its park's, of its sector if it
-    names one, registered by the end of its deadline day."""
+    """The enterprises a covering round (the outer query) covers: its park's or its division's, of
+    its sector if it names one, registered by the end of its deadline day."""
     return Enterprise.objects.filter(
         Q(Exact(OuterRef("sector"), Value(""))) | Q(industry__sector=OuterRef("sector")),
-        park=OuterRef("park"),
+        Q(park=OuterRef("park")) | Q(district=OuterRef("district")),
         created_at__date__lte=OuterRef("deadline"),
     )
 
@@ -92,7 +96,8 @@ def round_enterprises(round_: AssessmentRound) -> QuerySet[Enterprise]:
     """The enterprises of the round as it is now (see `AssessmentRound`)."""
     if not round_.covers_scope:
         return round_.enterprises.all()
-    enterprises = Enterprise.objects.filter(park_id=round_.park_id, created_at__date__lte=round_.deadline)
+    in_scope = {"park_id": round_.park_id} if round_.park_id else {"district_id": round_.district_id}
+    enterprises = Enterprise.objects.filter(**in_scope, created_at__date__lte=round_.deadline)
     if round_.sector:
         enterprises = enterprises.filter(industry__sector=round_.sector)
     return enterprises
@@ -101,12 +106,15 @@ def round_enterprises(round_: AssessmentRound) -> QuerySet[Enterprise]:
 def rounds_of(enterprise: Enterprise) -> QuerySet[AssessmentRound]:
     """The rounds `enterprise` belongs to: those naming it, and those covering its park (and
     sector) that closed no earlier than the day it was registered."""
-    covering = Q(
-        covers_scope=True, park_id=enterprise.park_id, deadline__gte=timezone.localdate(enterprise.created_at)
-    ) & (Q(sector="") | Q(sector=enterprise.industry.sector))
+    scope = Q(district_id=enterprise.district_id)
+    if enterprise.park_id is not None:
+        scope |= Q(park_id=enterprise.park_id)
+    covering = (
+        Q(covers_scope=True, deadline__gte=timezone.localdate(enterprise.created_at))
+        & scope
+        & (Q(sector="") | Q(sector=enterprise.industry.sector))
+    )
     listed = Q(covers_scope=False, enterprises=enterprise)
-    if enterprise.park_id is None:
-        covering = Q(pk__in=[])
     return AssessmentRound.objects.filter(covering | listed).distinct()
 
 
@@ -132,21 +140,30 @@ def reminder_log(round_: AssessmentRound) -> QuerySet[RoundReminder]:
 def open_round(
     *,
     by: AbstractBaseUser,
-    park: Park,
+    park: Park | None = None,
+    district: District | None = None,
     name: str,
     deadline: date,
     sector: str = "",
     enterprises: Iterable[Enterprise] | None = None,
     opened_on: date | None = None,
 ) -> AssessmentRound:
-    """Open a round for `enterprises` of `park`, or, when None, for the park's enterprises (of
-    `sector` if given) as they are until the round closes, those registered later included.
+    """Open a round for `enterprises` of `park` or of `district` (exactly one), or, when None, for
+    its enterprises (of `sector` if given) as they are until the round closes, those registered
+    later included.
 
-    By the park's manager or the commission. The deadline may not be before the opening day, and
-    every enterprise named must belong to the park.
+    By the park's manager, the division's county reviewer, or the commission. The deadline may not
+    be before the opening day, and every enterprise named must belong to the park or the division.
     """
-    if not (is_commission(by) or park.managers.filter(pk=by.pk).exists()):
-        raise PermissionDenied(_("Only the park's manager or the commission can open a round here."))
+    if (park is None) == (district is None):
+        raise DomainError(_("Choose either a park or a division."), field="park")
+    scope = park or district
+    if not (is_commission(by) or scope_reviewers(scope).filter(pk=by.pk).exists()):
+        raise PermissionDenied(
+            _(
+                "Only the park's manager, the division's county reviewer or the commission can open a round here."
+            )
+        )
     opened_on = opened_on or timezone.localdate()
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
@@ -159,15 +176,21 @@ def open_round(
     if sector and sector not in Sector.values:
         errors["sector"] = [_("Unknown sector “%(sector)s”.") % {"sector": sector}]
     members = list(enterprises) if enterprises is not None else []
-    outside = [e.name for e in members if e.park_id != park.pk]
+    if park is not None:
+        outside = [e.name for e in members if e.park_id != park.pk]
+        not_in = _("Not in this park: %(names)s.")
+    else:
+        outside = [e.name for e in members if e.district_id != district.pk]
+        not_in = _("Not in this division: %(names)s.")
     if outside:
-        errors["enterprises"] = [_("Not in this park: %(names)s.") % {"names": "、".join(outside)}]
+        errors["enterprises"] = [not_in % {"names": "、".join(outside)}]
     elif enterprises is not None and not members:
         errors["enterprises"] = [_("The round needs at least one enterprise.")]
     if errors:
         raise DomainError(errors=errors)
     round_ = AssessmentRound.objects.create(
         park=park,
+        district=district,
         name=name,
         opened_on=opened_on,
         deadline=deadline,
@@ -177,6 +200,11 @@ def open_round(
     )
     round_.enterprises.set(members)
     return round_
+
+
+def scope_reviewers(scope: Park | District):
+    """The users who run rounds of a park (its managers) or a division (its county reviewers)."""
+    return scope.managers.all() if isinstance(scope, Park) else scope.reviewers.all()
 
 
 REMINDERS_PER_DAY = 3
@@ -257,7 +285,7 @@ def send_round_reminders(*, round_id: int, site_url: str = "") -> int:
     failed send is released for the retry.
     """
     queued = RoundReminder.objects.filter(round_id=round_id, sent_at=None).select_related(
-        "round__park", "enterprise"
+        "round__park", "round__district", "enterprise"
     )
     sent = 0
     for reminder in queued:
@@ -276,7 +304,7 @@ def send_round_reminders(*, round_id: int, site_url: str = "") -> int:
                     % {
                         "enterprise": reminder.enterprise.name if reminder.enterprise else "",
                         "round": round_.name,
-                        "park": round_.park.name,
+                        "park": round_.scope.name,
                         "deadline": round_.deadline.isoformat(),
                         "link": assessment_link(enterprise_id=reminder.enterprise_id, site_url=site_url),
                     },

@@ -156,6 +156,12 @@ AXES_VERBOSE = False
 # the client). Set it only when every request passes through those proxies (docs/deploy.md).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Who decides on the records of an enterprise in a park: its park manager ("park_manager") or the
+# county reviewer of its division ("county"); the other sees them read-only (PRODUCT.md).
+PARK_ENTERPRISES_DECIDED_BY = os.environ.get("PARK_ENTERPRISES_DECIDED_BY", "park_manager")
+if PARK_ENTERPRISES_DECIDED_BY not in {"park_manager", "county"}:
+    raise ImproperlyConfigured("PARK_ENTERPRISES_DECIDED_BY must be park_manager or county.")
+
 if TESTING:  # personas are created by the hundred; a fast hasher keeps the suite quick
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"

@@ -21,7 +21,6 @@ from enterprises.credit_codes import InvalidCreditCode, check_credit_code
 from enterprises.models import Enterprise, JoinRequest, Membership
 from enterprises.tasks import send_join_decision
 from parks.access import is_commission
-from parks.models import Park
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -39,7 +38,7 @@ def join_requests_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet
     return requests.filter(
         Q(user=user)
         | Q(enterprise__in=Membership.objects.filter(user=user).values("enterprise_id"))
-        | Q(enterprise__park__in=Park.objects.filter(managers=user).values("pk"))
+        | Q(enterprise__in=Enterprise.objects.reviewed_by(user).values("pk"))
     )
 
 

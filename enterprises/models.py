@@ -14,8 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.entity_types import FLAG_LABELS, entity_of_credit_code, flags_of
 from enterprises.sizes import Bounds, SizeRow, row_for, size_class
-from parks.access import is_commission
-from parks.models import Park
+from parks.access import county_decides_park_enterprises, is_commission
+from parks.models import District, Park
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -233,11 +233,35 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
             return self.none()
         if is_commission(user):
             return self.all()
-        # Subqueries rather than joins: no duplicate rows, so aggregates over this stay exact.
         return self.filter(
-            Q(park__in=Park.objects.filter(managers=user).values("pk"))
+            _reviewed_q(user, deciding=False)
             | Q(pk__in=Membership.objects.filter(user=user).values("enterprise_id"))
         )
+
+    def reviewed_by(
+        self, user: AbstractBaseUser | AnonymousUser, *, deciding: bool = False
+    ) -> EnterpriseQuerySet:
+        """The enterprises whose records `user` sees as a reviewer: all for the commission, those of
+        their parks for a park manager, those of their divisions (in a park or not) for a county
+        reviewer. With `deciding`, only those on whose records
+        the user decides: for an enterprise in a park the park manager or the county reviewer, as
+        `PARK_ENTERPRISES_DECIDED_BY` says; the other sees it read-only."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_commission(user):
+            return self.all()
+        return self.filter(_reviewed_q(user, deciding=deciding))
+
+
+def _reviewed_q(user: AbstractBaseUser, *, deciding: bool) -> Q:
+    # Subqueries rather than joins: no duplicate rows, so aggregates over this stay exact.
+    in_parks = Q(park__in=Park.objects.filter(managers=user).values("pk"))
+    in_districts = Q(district__in=District.objects.filter(reviewers=user).values("pk"))
+    if not deciding:
+        return in_parks | in_districts
+    if county_decides_park_enterprises():
+        return in_districts
+    return in_parks | (in_districts & Q(park__isnull=True))
 
 
 class Enterprise(models.Model):

@@ -1,4 +1,5 @@
-"""Roles that rest on parks alone: the commission and the park managers (API.md, Roles and scope).
+"""Roles that rest on parks and divisions alone: the commission, the park managers and the county
+reviewers (API.md, Roles and scope).
 
 The rules of who may see which enterprise build on these in `enterprises.access`.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
@@ -39,13 +41,29 @@ def is_park_manager(user: User) -> bool:
     return user.is_authenticated and user.managed_parks.exists()
 
 
+def is_county_reviewer(user: User) -> bool:
+    """The user reviews the enterprises of at least one division (district, county, zone)."""
+    return user.is_authenticated and user.reviewed_districts.exists()
+
+
+def is_reviewer(user: User) -> bool:
+    """The commission, a park manager or a county reviewer: someone who reviews enterprises."""
+    return is_commission(user) or is_park_manager(user) or is_county_reviewer(user)
+
+
+def county_decides_park_enterprises() -> bool:
+    """For an enterprise in a park, the county reviewer decides (else its park manager does)."""
+    return settings.PARK_ENTERPRISES_DECIDED_BY == "county"
+
+
 def reviewer_required(view):
-    """Pages of park managers and the commission: anonymous -> login page, anyone else -> 403."""
+    """Pages of reviewers (commission, park managers, county reviewers): anonymous -> login page,
+    anyone else -> 403."""
 
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not (is_commission(request.user) or is_park_manager(request.user)):
+        if not is_reviewer(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

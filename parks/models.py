@@ -29,6 +29,20 @@ class District(models.Model):
     name_en = models.CharField(_("English name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     zone = models.CharField(_("zone"), max_length=8, choices=Zone.choices)
+    # 辛集 is administered by the province: off for it by default (DOMAIN.md 1), editable.
+    counted_in_city_totals = models.BooleanField(
+        _("counted in city totals"),
+        default=True,
+        help_text=_(
+            "Whether the division's enterprises count in the city's figures (off for 辛集市 by default)."
+        ),
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_districts",
+        verbose_name=_("county reviewers"),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -40,6 +40,9 @@ DISTRICTS = [
     ("130184", "新乐市", "Xinle City", "city", "points"),
 ]
 
+# Province-administered (省直管): reported by Hebei, not counted in the city's totals by default.
+NOT_IN_CITY_TOTALS = {"130181"}
+
 # code, name, English name, district
 DEMONSTRATION_PARKS = [
     ("zhengding", "正定数字经济产业园", "Zhengding Digital Economy Industrial Park", "130123"),
@@ -56,7 +59,14 @@ def load_districts_and_parks() -> int:
     """
     have_districts = set(District.objects.values_list("code", flat=True))
     districts = [
-        District(code=code, name=name, name_en=name_en, kind=kind, zone=zone)
+        District(
+            code=code,
+            name=name,
+            name_en=name_en,
+            kind=kind,
+            zone=zone,
+            counted_in_city_totals=code not in NOT_IN_CITY_TOTALS,
+        )
         for code, name, name_en, kind, zone in DISTRICTS
         if code not in have_districts
     ]

@@ -1,4 +1,4 @@
-"""Writes to parks: assigning and removing managers."""
+"""Writes to parks and divisions: assigning and removing park managers and county reviewers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from parks.models import Park
+from parks.models import District, Park
 from parks.signals import reviewers_changed
 
 if TYPE_CHECKING:
@@ -25,6 +25,20 @@ def remove_manager(*, park: Park, user: AbstractBaseUser) -> None:
     """`user` no longer manages `park`."""
     park.managers.remove(user)
     _scope_changed(park)
+
+
+@transaction.atomic
+def add_county_reviewer(*, district: District, user: AbstractBaseUser) -> None:
+    """Make `user` a county reviewer of `district` (no-op when already one)."""
+    district.reviewers.add(user)
+    transaction.on_commit(lambda: reviewers_changed.send(sender=District, district=district))
+
+
+@transaction.atomic
+def remove_county_reviewer(*, district: District, user: AbstractBaseUser) -> None:
+    """`user` no longer reviews the enterprises of `district`."""
+    district.reviewers.remove(user)
+    transaction.on_commit(lambda: reviewers_changed.send(sender=District, district=district))
 
 
 def _scope_changed(park: Park) -> None:

@@ -1,8 +1,21 @@
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from plan.models import Export, Goal, GoalSnapshot, GoalValue, PlanReport, ReferenceRate, StatsSnapshot
+from plan.models import (
+    AgriculturalPark,
+    AgriIndicator,
+    AgriIndicatorTable,
+    CountyFigure,
+    Export,
+    Goal,
+    GoalSnapshot,
+    GoalValue,
+    PlanReport,
+    ReferenceRate,
+    StatsSnapshot,
+)
 
 
 class GoalSnapshotInline(admin.TabularInline):
@@ -136,3 +149,98 @@ class PlanReportAdmin(admin.ModelAdmin):
     list_display = ["pk", "as_of", "status", "requested_by", "created_at", "finished_at"]
     list_filter = ["status"]
     readonly_fields = ["requested_by", "as_of", "status", "xlsx", "pdf", "error", "created_at", "finished_at"]
+
+
+@admin.register(CountyFigure)
+class CountyFigureAdmin(admin.ModelAdmin):
+    """The commission enters county figures here too; entries are never changed (a correction is a
+    new entry), so the history stays whole."""
+
+    list_display = ["district", "year", "indicator", "value", "source", "entered_by", "entered_at"]
+    list_filter = ["year", "indicator", "district"]
+    search_fields = ["district__name", "district__code", "source"]
+    fields = ["district", "year", "indicator", "value", "source"]
+    list_select_related = ["district", "entered_by"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class CountyFigureForm(form):
+            def clean(self):
+                from plan.county_figures import current_figures, figure_errors
+
+                data = super().clean()
+                if data.get("district") and data.get("year") and data.get("value") is not None:
+                    code = data["indicator"]
+                    errors = figure_errors(
+                        year=data["year"],
+                        given={code: (data["value"], (data.get("source") or "").strip())},
+                        current=current_figures(data["district"], data["year"]),
+                    )
+                    for field, messages in errors.items():
+                        field = "source" if field.endswith("_source") else field
+                        self.add_error(field if field in ("year", "source") else "value", messages)
+                return data
+
+        return CountyFigureForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.source = obj.source.strip()
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AgriculturalPark)
+class AgriculturalParkAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "district", "level", "iot_in_use", "updated_by", "updated_at"]
+    list_filter = ["iot_in_use", "district"]
+    search_fields = ["name", "district__name"]
+    readonly_fields = ["evidence_type", "updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class AgriIndicatorInline(admin.TabularInline):
+    model = AgriIndicator
+    extra = 0
+    fields = [
+        "code",
+        "name",
+        "name_en",
+        "source",
+        "part_item",
+        "total_item",
+        "county_indicator",
+        "full_at",
+        "weight",
+    ]
+
+
+@admin.register(AgriIndicatorTable)
+class AgriIndicatorTableAdmin(admin.ModelAdmin):
+    """The composite's indicator tables: the newest published one counts. To change the weights,
+    add a new version (copy the rows), then publish it; the older versions stay as they were."""
+
+    list_display = ["version", "published", "note", "created_at"]
+    inlines = [AgriIndicatorInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published version is the record of how past figures were computed: it does not change.
+        return ["version", "published", "note"] if obj is not None and obj.published else []
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.published:
+            for inline in inlines:
+                inline.can_delete = False
+                inline.max_num = 0
+                inline.readonly_fields = inline.fields
+        return inlines

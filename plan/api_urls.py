@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from plan import enterprise_api, exports_api, goals_api, report_api, stats_api
+from plan import agri_api, enterprise_api, exports_api, goals_api, report_api, stats_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -16,6 +16,11 @@ urlpatterns = [
     path("stats/by-industry/", stats_api.StatsByIndustryView.as_view(), name="stats-by-industry"),
     path("stats/by-district/", stats_api.StatsByDistrictView.as_view(), name="stats-by-district"),
     path("stats/by-digital-core/", stats_api.StatsByDigitalCoreView.as_view(), name="stats-by-digital-core"),
+    path(
+        "stats/agri-informatization/",
+        agri_api.AgriInformatizationView.as_view(),
+        name="stats-agri-informatization",
+    ),
     path("stats/trend/", stats_api.TrendView.as_view(), name="stats-trend"),
     path("goals/", goals_api.GoalsView.as_view(), name="goals"),
     path("open/stats/", stats_api.OpenStatsView.as_view(), name="open-stats"),

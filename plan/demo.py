@@ -45,6 +45,17 @@ class DemoAccount:
 
 
 PARK_DISTRICT = {"zhengding": "130123", "luquan": "130110", "gaoxin": "130171"}
+# County reviewers of the demo: the bureaus of 藁城区 and 平山县 (username, division).
+COUNTY_REVIEWERS = [("gaocheng_reviewer", "130109"), ("pingshan_reviewer", "130131")]
+# County figures of the demo for last year (marked as demo data in their source): division ->
+# investment per rural resident (CNY), broadband villages %, internet %, governance %, services %,
+# villages, villages with rural e-commerce.
+DEMO_COUNTY_FIGURES = {
+    "130109": (85, 98, 72, 66, 71, 227, 190),
+    "130131": (60, 91, 58, 49, 55, 717, 402),
+    "130123": (92, 100, 76, 70, 74, 174, 160),
+    "130110": (88, 100, 75, 68, 70, 208, 185),
+}
 OUTSIDE_DISTRICTS = [
     "130102",
     "130104",
@@ -58,6 +69,7 @@ OUTSIDE_DISTRICTS = [
     "130130",
     "130132",
     "130125",
+    "130131",
 ]
 
 # (industry code, name stem, typical employees, typical revenue in 10k CNY)
@@ -155,8 +167,19 @@ def _enterprise_specs(rng: random.Random) -> list[dict]:
     return specs
 
 
+# The agricultural questionnaire's raw figures: a part (under IoT, online, traced) and its total.
+RAW_PARTS = {
+    "F-AREA-IOT": "F-AREA",
+    "F-LIVESTOCK-IOT": "F-LIVESTOCK",
+    "F-AQUA-IOT": "F-AQUA",
+    "B-SALES-ONLINE": "B-SALES-TOTAL",
+    "B-OUTPUT-TRACED": "B-OUTPUT-TOTAL",
+}
+
+
 def demo_answers(definition, maturity: float, rng: random.Random) -> list[dict]:
-    """Plausible answers to every item for an enterprise of the given maturity (0..1)."""
+    """Plausible answers to every item for an enterprise of the given maturity (0..1); a raw
+    figure's part (under IoT, online, traced) is a maturity-sized share of its total."""
 
     def step(n: int) -> int:  # an index 0..n-1 near the maturity, with some spread
         return max(0, min(n - 1, round(maturity * (n - 1) + rng.uniform(-1, 1))))
@@ -184,6 +207,9 @@ def demo_answers(definition, maturity: float, rng: random.Random) -> list[dict]:
             answers.append({"item": item.code, "before": before, "after": round(min(improved, 100), 1)})
         elif item.kind == "scene":
             answers.append({"item": item.code, "level": step(5)})
+        elif item.kind == "number" and item.code in RAW_PARTS:
+            total = next(a["value"] for a in answers if a["item"] == RAW_PARTS[item.code])
+            answers.append({"item": item.code, "value": int(total * maturity)})
         elif item.kind == "number":
             answers.append({"item": item.code, "value": rng.randint(5, 500)})
         elif item.kind == "text":
@@ -294,6 +320,11 @@ def load_demo_data() -> list[DemoAccount]:
         manager = account(f"{park.code}_manager", first_name=f"{park.name}管理员")
         park.managers.add(manager)
         accounts.append(DemoAccount(manager.username, "park manager", park.name))
+    for username, code in COUNTY_REVIEWERS:
+        district = District.objects.get(code=code)
+        reviewer = account(username, first_name=f"{district.name}审核员")
+        district.reviewers.add(reviewer)
+        accounts.append(DemoAccount(username, "county reviewer", district.name))
 
     industries = {i.code: i for i in Industry.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
@@ -320,7 +351,35 @@ def load_demo_data() -> list[DemoAccount]:
             Membership.objects.get_or_create(user=user, defaults={"enterprise": enterprise})
             accounts.append(DemoAccount(user.username, "enterprise", enterprise.name))
     _demo_activity(commission)
+    _demo_county_figures(commission)
     return accounts
+
+
+def _demo_county_figures(commission) -> None:
+    """Last year's county figures of a few counties, entered by their reviewer (or the commission)."""
+    from plan.county_figures import enter_county_figures
+    from plan.models import CountyIndicator
+
+    year = timezone.localdate().year - 1
+    order = [
+        CountyIndicator.INVESTMENT_PER_CAPITA,
+        CountyIndicator.BROADBAND_VILLAGES,
+        CountyIndicator.RURAL_INTERNET,
+        CountyIndicator.GOVERNANCE,
+        CountyIndicator.SERVICES,
+        CountyIndicator.VILLAGES,
+        CountyIndicator.VILLAGES_ECOMMERCE,
+    ]
+    for code, numbers in DEMO_COUNTY_FIGURES.items():
+        district = District.objects.get(code=code)
+        by = district.reviewers.first() or commission
+        source = f"【演示数据】{district.name}农业农村局{year}年统计"
+        enter_county_figures(
+            by=by,
+            district=district,
+            year=year,
+            values={indicator: (Decimal(n), source) for indicator, n in zip(order, numbers, strict=True)},
+        )
 
 
 def _demo_activity(commission) -> None:
@@ -328,10 +387,11 @@ def _demo_activity(commission) -> None:
     platforms = demo_platforms()
     now = timezone.now()
     today = timezone.localdate()
-    enterprises = Enterprise.objects.select_related("industry", "park").order_by("credit_code")
+    enterprises = Enterprise.objects.select_related("industry", "park", "district").order_by("credit_code")
     for enterprise in enterprises:
         park_manager = enterprise.park.managers.first() if enterprise.park else None
-        reviewer = park_manager or commission
+        county_reviewer = enterprise.district.reviewers.first() if not enterprise.park else None
+        reviewer = park_manager or county_reviewer or commission
         # Own random streams per enterprise and part: a second run makes the same decisions, so it
         # adds nothing.
         code = enterprise.credit_code
@@ -343,6 +403,17 @@ def _demo_activity(commission) -> None:
         if manager is not None:
             open_round(
                 by=manager, park=park, name="2026年度数字化水平评测", deadline=today + timedelta(days=30)
+            )
+    for district in District.objects.filter(
+        code__in=[code for _u, code in COUNTY_REVIEWERS], rounds__isnull=True
+    ):
+        reviewer = district.reviewers.first()
+        if reviewer is not None and district.enterprises.exists():
+            open_round(
+                by=reviewer,
+                district=district,
+                name="2026年度县域数字化水平评测",
+                deadline=today + timedelta(days=30),
             )
 
 

@@ -397,7 +397,7 @@ def stats_header(by: str | None) -> list[str]:
         _("Outcomes"),
         _("On cloud"),
         _("On a platform"),
-        _("Agricultural informatization"),
+        _("Mean agricultural questionnaire score (agri_mean_score)"),
         _("MIIT-comparable"),
     ]
 
@@ -414,7 +414,7 @@ def stats_row(figures: dict, by: str | None) -> list:
         *(figures["dimension_means"][code] for code in statistics.DIMENSIONS),
         figures["on_cloud"],
         figures["on_platform"],
-        figures["agri_informatization"],
+        figures["agri_mean_score"],
         figures["miit_comparable"],
     ]
 

@@ -11,21 +11,25 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cloud.models import Platform, PlatformUsage
 from cloud.selectors import key_industry_coverage
-from enterprises.models import Enterprise, KeyIndustry, Sector
+from enterprises.models import Enterprise, KeyIndustry
+from parks.models import District
+from parks.selectors import parks_for
+from plan.agri_informatization import composite
 from plan.models import Goal, GoalSnapshot, GoalValue
 from plan.statistics import (
-    _current_assessments,
     _last_per_quarter,
     _round,
+    counted_in_city,
     enterprises_as_of,
     local_today,
     on_cloud_exists,
     quarter_of,
+    xinji_in_city_totals,
 )
 
 if TYPE_CHECKING:
@@ -33,8 +37,9 @@ if TYPE_CHECKING:
 
 
 def goal_enterprises(goal: Goal) -> QuerySet[Enterprise]:
-    """The enterprises a goal counts: all (city) or those of its park, zone, sector or key industry."""
-    enterprises = Enterprise.objects.all()
+    """The enterprises a goal counts: the city's (without the divisions not counted in its totals,
+    辛集 by default) or those of its park, zone, sector or key industry."""
+    enterprises = counted_in_city(Enterprise.objects.all())
     kind = goal.scope_kind
     if kind == Goal.ScopeKind.PARK:
         return enterprises.filter(park_id=goal.scope_park_id)
@@ -56,8 +61,9 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
     - key_industry_coverage: key industries (of five) served by a platform of that industry used
       by a verified enterprise of it (city: `cloud.selectors.key_industry_coverage`; in a
       narrower scope, only usages by enterprises of the scope count);
-    - agri_informatization: mean total score of the current assessments of the scope's
-      agricultural enterprises (null when none);
+    - agri_informatization: the city's agricultural-informatization composite
+      (`plan.agri_informatization`, DOMAIN.md 8; null without data), whatever the scope: the
+      composite is defined per county and for the city only;
     - an entered goal (5G, and until their county figures are recorded, IoT in the agricultural
       parks and rural e-commerce): the latest value the commission entered on or before `as_of`;
       a qualitative goal has no number (None).
@@ -83,12 +89,7 @@ def goal_current(goal: Goal, *, as_of: date | None = None) -> Decimal | None:
             return Decimal(key_industry_coverage(as_of))
         return Decimal(_scoped_key_industry_coverage(enterprises, as_of))
     if metric == Goal.Metric.AGRI_INFORMATIZATION:
-        mean = (
-            _current_assessments(as_of)
-            .filter(enterprise__in=enterprises.filter(industry__sector=Sector.AGRICULTURE).values("pk"))
-            .aggregate(mean=Avg("score"))["mean"]
-        )
-        return _round(mean)
+        return composite(as_of=as_of, districts=District.objects.none())["city"]["value"]
     if metric in ENTERED_METRICS:
         entered = latest_entered_value(goal, as_of)
         return entered.value if entered is not None else None
@@ -272,8 +273,9 @@ def goals_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Goal]:
     if is_commission(user):
         return goals
     return goals.filter(
-        Q(scope_kind=Goal.ScopeKind.CITY) | Q(scope_kind=Goal.ScopeKind.PARK, scope_park__managers=user)
-    ).distinct()
+        Q(scope_kind=Goal.ScopeKind.CITY)
+        | Q(scope_kind=Goal.ScopeKind.PARK, scope_park__in=parks_for(user).values("pk"))
+    )
 
 
 def goals_progress(goals: Iterable[Goal], *, today: date | None = None) -> list[dict]:
@@ -292,6 +294,7 @@ def goals_progress(goals: Iterable[Goal], *, today: date | None = None) -> list[
     for value in GoalValue.objects.filter(goal__in=[g.pk for g in goals], date__lte=today).order_by("date"):
         entered[value.goal_id].append(value)
     result = []
+    includes_xinji = xinji_in_city_totals()
     for goal in goals:
         latest = latest_entered_value(goal, today, values=entered[goal.pk])
         if goal.kind == Goal.Kind.COMPUTED:
@@ -345,6 +348,7 @@ def goals_progress(goals: Iterable[Goal], *, today: date | None = None) -> list[
                 ),
                 "projection": projection,
                 "history": history,
+                "includes_xinji": includes_xinji,
             }
         )
     return result

@@ -81,6 +81,11 @@ class GoalSerializer(serializers.Serializer):
         },
         many=True,
     )
+    includes_xinji = serializers.BooleanField(
+        help_text=_(
+            "Whether the goal's figures count 辛集市's enterprises (left out of the city's totals by default)."
+        )
+    )
 
 
 class GoalsView(APIView):

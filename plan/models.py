@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from cloud.evidence import EvidenceType
+from cloud.models import evidence_storage
 from enterprises.models import KeyIndustry, Sector
-from parks.models import Park, Zone
+from parks.models import District, Park, Zone
 
 
 class Goal(models.Model):
@@ -364,3 +367,163 @@ class StatisticsVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.counter)
+
+
+class CountyIndicator(models.TextChoices):
+    """The county figures no enterprise knows (DOMAIN.md 8: the MOA county evaluation's investment,
+    infrastructure, governance and service indicators; villages covered by rural e-commerce)."""
+
+    INVESTMENT_PER_CAPITA = (
+        "investment_per_capita",
+        _("Public and private investment in agricultural informatization per rural resident (CNY)"),
+    )
+    BROADBAND_VILLAGES = "broadband_villages", _("Administrative villages with broadband (%)")
+    RURAL_INTERNET = "rural_internet", _("Rural internet penetration (%)")
+    GOVERNANCE = "governance", _("Villages with online village affairs (rural-governance informatization, %)")
+    SERVICES = "services", _("Villages with an information service station (service informatization, %)")
+    VILLAGES = "villages", _("Administrative villages")
+    VILLAGES_ECOMMERCE = "villages_ecommerce", _("Administrative villages covered by rural e-commerce")
+
+
+class CountyFigure(models.Model):
+    """One entered value of a county indicator for a year, with its source and who entered it.
+
+    Entries are never changed: a correction is a new entry, and the latest entry of a division,
+    year and indicator is its value; the older ones are its history.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="county_figures", verbose_name=_("district")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    indicator = models.CharField(_("indicator"), max_length=30, choices=CountyIndicator.choices)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["district", "-year", "indicator", "-entered_at", "-pk"]
+        verbose_name = _("county figure")
+        verbose_name_plural = _("county figures")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="county_figure_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year} {self.get_indicator_display()}: {self.value}"
+
+
+class AgriculturalPark(models.Model):
+    """A modern-agriculture demonstration park of the city's register, with whether IoT is in use
+    (and the evidence of it): the `agri_parks_iot` goal counts them."""
+
+    name = models.CharField(_("name"), max_length=120)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="agricultural_parks", verbose_name=_("district")
+    )
+    level = models.CharField(
+        _("level"), max_length=60, blank=True, help_text=_("e.g. national, provincial, city")
+    )
+    iot_in_use = models.BooleanField(_("IoT in use"), default=False)
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to="evidence/agri-parks/%Y/%m/",
+        storage=evidence_storage,
+        blank=True,
+        max_length=200,
+    )
+    evidence_type = models.CharField(
+        _("evidence type"), max_length=20, choices=EvidenceType.choices, blank=True, editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "name"]
+        verbose_name = _("modern-agriculture demonstration park")
+        verbose_name_plural = _("modern-agriculture demonstration parks")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="agricultural_park_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgriIndicatorTable(models.Model):
+    """A version of the indicator table of the agricultural-informatization composite (DOMAIN.md 8).
+
+    The composite uses the newest published version; the commission edits a new version in the
+    admin and publishes it (the defaults, in docs/agri-informatization.md, are to be confirmed).
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    published = models.BooleanField(_("published"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("agricultural-informatization indicator table")
+        verbose_name_plural = _("agricultural-informatization indicator tables")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class AgriIndicator(models.Model):
+    """One indicator of a table: where its value comes from, its weight, and (for a raw amount
+    such as investment per resident) the amount that counts as 100 %."""
+
+    class Source(models.TextChoices):
+        ENTERPRISES = "enterprises", _("Agricultural questionnaire (sum over enterprises)")
+        COUNTY = "county", _("County figure")
+
+    table = models.ForeignKey(
+        AgriIndicatorTable, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("table")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    # Enterprises: the questionnaire items summed (part / total); county: the county indicator.
+    part_item = models.CharField(_("item of the part"), max_length=40, blank=True)
+    total_item = models.CharField(_("item of the total"), max_length=40, blank=True)
+    county_indicator = models.CharField(
+        _("county indicator"), max_length=30, choices=CountyIndicator.choices, blank=True
+    )
+    full_at = models.DecimalField(
+        _("100 % at"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For an amount (not a percentage): the amount that counts as 100 %."),
+    )
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["table", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "code"], name="agri_indicator_code_unique"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="agri_indicator_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -11,7 +11,14 @@ from datetime import date
 
 from enterprises.models import Enterprise, Sector
 from parks.models import Park, Zone
-from plan.statistics import empty_figures, figures_by, local_today, public_figures
+from plan.statistics import (
+    counted_in_city,
+    empty_figures,
+    figures_by,
+    local_today,
+    public_figures,
+    xinji_in_city_totals,
+)
 
 # The smallest count a published (open) figure may cover.
 OPEN_MINIMUM = 5
@@ -52,8 +59,9 @@ def suppress_small_cells(figures: dict) -> dict:
         },
         "on_cloud": count(public["on_cloud"]),
         "on_platform": count(public["on_platform"]),
-        "agri_informatization": (
-            public["agri_informatization"] if counts.get("agri_assessed", 0) >= OPEN_MINIMUM else None
+        "agri_informatization": None,  # the composite is per county and city, not per zone or park
+        "agri_mean_score": (
+            public["agri_mean_score"] if counts.get("agri_assessed", 0) >= OPEN_MINIMUM else None
         ),
     }
 
@@ -64,7 +72,7 @@ def open_statistics(*, as_of: date | None = None) -> dict:
     Parks are every park (enterprises outside any park are not a park: no row). 13 queries.
     """
     as_of = as_of or local_today()
-    enterprises = Enterprise.objects.all()
+    enterprises = counted_in_city(Enterprise.objects.all())
     tables: dict[str, list[dict]] = {}
     originals: dict[str, list[dict]] = {}
     parks = list(Park.objects.order_by("code"))
@@ -91,7 +99,7 @@ def open_statistics(*, as_of: date | None = None) -> dict:
                 _protect(column, {i: original[field] for i, original in enumerate(originals[table])})
                 for i, value in column.items():
                     tables[f"by_{table}"][i][field] = value
-    return {"as_of": as_of, "minimum": OPEN_MINIMUM, **tables}
+    return {"as_of": as_of, "minimum": OPEN_MINIMUM, "includes_xinji": xinji_in_city_totals(), **tables}
 
 
 def _protect(cells: dict, originals: dict) -> None:

@@ -42,8 +42,8 @@ from assessments.models import Assessment, DimensionScore, QuestionnaireRule, Re
 from cloud.models import PlatformUsage
 from cloud.selectors import adoptions_in_force
 from enterprises.models import DigitalCore, Enterprise, Sector, Size
-from parks.models import Park, Zone
-from parks.selectors import parks_for
+from parks.access import is_commission
+from parks.models import District, Park, Zone
 from plan.models import StatsSnapshot
 
 if TYPE_CHECKING:
@@ -120,20 +120,45 @@ def filtered_enterprises(enterprises: QuerySet[Enterprise], filters: StatsFilter
     return enterprises.filter(**{field: value for field, value in lookups.items() if value})
 
 
+XINJI = "130181"
+
+
+def counted_in_city(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """`enterprises` without those of divisions not counted in the city's totals (辛集 by default)."""
+    return enterprises.filter(district__counted_in_city_totals=True)
+
+
+def xinji_in_city_totals() -> bool:
+    """Whether the city's totals include 辛集市 (its division's flag, off by default)."""
+    return District.objects.filter(code=XINJI, counted_in_city_totals=True).exists()
+
+
 def scoped_enterprises(
-    user: AbstractBaseUser | AnonymousUser, filters: StatsFilters | None = None
+    user: AbstractBaseUser | AnonymousUser, filters: StatsFilters | None = None, *, city_totals: bool = True
 ) -> QuerySet[Enterprise]:
     """The enterprises a statistics request of `user` covers: `visible_to(user)`, then the filters.
 
-    Statistics are a reviewer's view: a park manager's cover the parks they manage, never an
-    enterprise they happen to be a member of elsewhere.
+    Statistics are a reviewer's view (`reviewed_by`): a park manager's cover the parks they manage,
+    a county reviewer's their divisions, never an enterprise they happen to be a member of elsewhere.
+    The commission's figures not narrowed to one division are the city's totals: with `city_totals`
+    they leave out the divisions not counted in them (辛集 by default); a table by division keeps
+    every division's row.
     """
-    from parks.access import is_commission
+    filters = filters or StatsFilters()
+    enterprises = Enterprise.objects.reviewed_by(user)
+    if city_totals and not filters.district and is_commission(user):
+        enterprises = counted_in_city(enterprises)
+    return filtered_enterprises(enterprises, filters)
 
-    enterprises = Enterprise.objects.visible_to(user)
-    if not is_commission(user):
-        enterprises = enterprises.filter(park__in=parks_for(user).values("pk"))
-    return filtered_enterprises(enterprises, filters or StatsFilters())
+
+def includes_xinji(user: AbstractBaseUser | AnonymousUser, filters: StatsFilters | None = None) -> bool:
+    """Whether a figure of `user` under `filters` counts 辛集市's enterprises (said on every city figure)."""
+    filters = filters or StatsFilters()
+    if filters.district:
+        return filters.district == XINJI
+    if is_commission(user):
+        return xinji_in_city_totals()
+    return Enterprise.objects.reviewed_by(user).filter(district_id=XINJI).exists()
 
 
 # --- the figures --------------------------------------------------------------------------------
@@ -239,10 +264,13 @@ def empty_figures() -> dict:
         "dimension_means": dict.fromkeys(DIMENSIONS),
         "on_cloud": 0,
         "on_platform": 0,
+        # The composite of DOMAIN.md 8 exists per county and for the city only: filled in by the
+        # overview and the table by division (`plan.agri_informatization`), null elsewhere.
         "agri_informatization": None,
         "miit_comparable": 0,
         "miit_level_distribution": {str(level): 0 for level in LEVELS},
         "local_rule_level_distribution": {str(level): 0 for level in LEVELS},
+        "agri_mean_score": None,
         # Not part of the API's figures: how many values each mean covers (for suppression).
         "_counts": {"agri_assessed": 0, **{f"dimension_{code}": 0 for code in DIMENSIONS}},
     }
@@ -279,7 +307,7 @@ def figures_by(
             "assessed": Count("pk"),
             "mean_score": Avg("counted_score"),
             "agri_assessed": Count("pk", filter=agricultural),
-            "agri_informatization": Avg("counted_score", filter=agricultural),
+            "agri_mean_score": Avg("counted_score", filter=agricultural),
             **{f"level_{level}": Count("pk", filter=Q(counted_level=level)) for level in LEVELS},
             "miit_comparable": Count("pk", filter=comparable),
             **{
@@ -317,7 +345,7 @@ def figures_by(
         figures = result.setdefault(key, empty_figures())
         figures["assessed"] = row["assessed"] or 0
         figures["mean_score"] = _round(row["mean_score"])
-        figures["agri_informatization"] = _round(row["agri_informatization"])
+        figures["agri_mean_score"] = _round(row["agri_mean_score"])
         figures["_counts"]["agri_assessed"] = row["agri_assessed"] or 0
         figures["level_distribution"] = {str(level): row[f"level_{level}"] or 0 for level in LEVELS}
         figures["miit_comparable"] = row["miit_comparable"] or 0

@@ -20,10 +20,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enterprises.models import Industry, KeyIndustry, Sector
-from parks.access import is_commission, is_park_manager
+from parks.access import is_commission, is_reviewer
 from parks.models import District, Zone
 from parks.selectors import parks_for
-from plan import statistics
+from plan import agri_informatization, statistics
 from plan.cache import cached_statistics
 from plan.models import StatsSnapshot
 from plan.open_statistics import open_statistics
@@ -32,13 +32,13 @@ from plan.open_statistics import open_statistics
 
 
 class SeesStatistics(permissions.BasePermission):
-    """Park managers and the commission."""
+    """Park managers, county reviewers and the commission."""
 
-    message = _("Statistics are for park managers and the commission.")
+    message = _("Statistics are for park managers, county reviewers and the commission.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated) and (is_commission(user) or is_park_manager(user))
+        return bool(user and user.is_authenticated) and is_reviewer(user)
 
 
 STATS_PERMISSIONS = [permissions.IsAuthenticated, SeesStatistics]
@@ -128,6 +128,13 @@ class OverviewSerializer(serializers.Serializer):
     )
     on_platform = serializers.IntegerField(help_text=_("Enterprises with a verified platform usage."))
     agri_informatization = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "The agricultural-informatization composite (DOMAIN.md 8) of the city or of one division; "
+            "null for any other scope."
+        ),
+    )
+    agri_mean_score = serializers.FloatField(
         allow_null=True, help_text=_("Mean total score of current assessments of agricultural enterprises.")
     )
     miit_comparable = serializers.IntegerField(
@@ -141,6 +148,11 @@ class OverviewSerializer(serializers.Serializer):
     )
     local_rule_level_distribution = LevelDistributionSerializer(
         help_text=_("The level distribution of the others: levels per the city's local rule.")
+    )
+    includes_xinji = serializers.BooleanField(
+        help_text=_(
+            "Whether the figures count 辛集市's enterprises (the city's totals leave them out by default)."
+        )
     )
 
 
@@ -163,6 +175,7 @@ class OpenOverviewSerializer(serializers.Serializer):
     on_cloud = serializers.IntegerField(allow_null=True)
     on_platform = serializers.IntegerField(allow_null=True)
     agri_informatization = serializers.FloatField(allow_null=True)
+    agri_mean_score = serializers.FloatField(allow_null=True)
 
 
 def row_serializer(
@@ -218,13 +231,17 @@ def compute_table(user, filters: statistics.StatsFilters, by: str) -> list[dict]
             parks_qs = parks_qs.filter(district_id=filters.district)
         parks = list(parks_qs)
         include_outside = is_commission(user) and not filters.park
-    return statistics.statistics_table(
-        statistics.scoped_enterprises(user, filters),
+    rows = statistics.statistics_table(
+        # A table by division shows each division's own row, 辛集 included.
+        statistics.scoped_enterprises(user, filters, city_totals=by != "district"),
         by=by,
         as_of=filters.on(),
         parks=parks,
         include_outside=include_outside,
     )
+    if by == "district":
+        return agri_informatization.fill_district_rows(rows, as_of=filters.on())
+    return rows
 
 
 def cached_overview(user, filters: statistics.StatsFilters) -> dict:
@@ -235,7 +252,11 @@ def cached_overview(user, filters: statistics.StatsFilters) -> dict:
         "overview",
         scope_key(user),
         filters.cache_key(),
-        lambda: statistics.overview(statistics.scoped_enterprises(user, filters), as_of=filters.on()),
+        lambda: {
+            **statistics.overview(statistics.scoped_enterprises(user, filters), as_of=filters.on()),
+            "agri_informatization": agri_informatization.value_for_scope(user, filters),
+            "includes_xinji": statistics.includes_xinji(user, filters),
+        },
     )
 
 
@@ -398,6 +419,9 @@ class OpenStatsView(APIView):
                     "as_of": serializers.DateField(),
                     "minimum": serializers.IntegerField(
                         help_text=_("Counts and means covering fewer enterprises than this are null.")
+                    ),
+                    "includes_xinji": serializers.BooleanField(
+                        help_text=_("Whether the city's figures count 辛集市's enterprises (off by default).")
                     ),
                     "by_zone": _open_row("zone"),
                     "by_sector": _open_row("sector"),

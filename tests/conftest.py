@@ -1,8 +1,9 @@
 """Shared fixtures: reference data, factories and the six personas of STYLE.md.
 
 Personas: `member` (of `enterprise`, in park zhengding), `other_member` (of `other_enterprise`,
-in park luquan), `manager` (of zhengding), `other_manager` (of luquan), `commission`, and the
-anonymous client `api`. `client_for(user)` gives an authenticated API client.
+in park luquan), `manager` (of zhengding), `other_manager` (of luquan), `county_reviewer` (of
+正定县 130123), `other_county_reviewer` (of 鹿泉区 130110), `commission`, and the anonymous client
+`api`. `client_for(user)` gives an authenticated API client.
 """
 
 from __future__ import annotations
@@ -150,6 +151,22 @@ def manager(make_user):
 def other_manager(make_user):
     user = make_user("other_manager")
     Park.objects.get(code="luquan").managers.add(user)
+    return user
+
+
+@pytest.fixture
+def county_reviewer(make_user):
+    """A county reviewer of 正定县 (130123), the division of `enterprise` (in park zhengding)."""
+    user = make_user("county_reviewer")
+    District.objects.get(code="130123").reviewers.add(user)
+    return user
+
+
+@pytest.fixture
+def other_county_reviewer(make_user):
+    """A county reviewer of 鹿泉区 (130110), the division of `other_enterprise`."""
+    user = make_user("other_county_reviewer")
+    District.objects.get(code="130110").reviewers.add(user)
     return user
 
 

@@ -145,6 +145,19 @@ def test_demo_data_is_idempotent_and_realistic(settings):
         assert check_credit_code(code) == code
     for park in Park.objects.filter(demonstration=True):
         assert park.managers.exists()
+    # County reviewers of 藁城区 and 平山县, each with enterprises outside the parks and a county round.
+    from assessments.models import AssessmentRound
+    from parks.models import District
+
+    for code in ("130109", "130131"):
+        district = District.objects.get(code=code)
+        assert district.reviewers.exists()
+        assert district.enterprises.filter(park__isnull=True).exists()
+        assert AssessmentRound.objects.filter(district=district).count() == 1
+    # County figures of a few counties, so the agricultural composite shows real numbers.
+    from plan.models import CountyFigure
+
+    assert CountyFigure.objects.filter(district__in=["130109", "130131", "130123", "130110"]).count() == 28
 
 
 @pytest.mark.django_db

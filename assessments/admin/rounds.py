@@ -7,9 +7,19 @@ from assessments.rounds import rounds_for, with_progress
 
 @admin.register(AssessmentRound)
 class AssessmentRoundAdmin(admin.ModelAdmin):
-    list_display = ["name", "park", "sector", "covers_scope", "opened_on", "deadline", "total", "completed"]
-    list_filter = ["park", "deadline", "covers_scope"]
-    search_fields = ["name", "park__name"]
+    list_display = [
+        "name",
+        "park",
+        "district",
+        "sector",
+        "covers_scope",
+        "opened_on",
+        "deadline",
+        "total",
+        "completed",
+    ]
+    list_filter = ["park", "district", "deadline", "covers_scope"]
+    search_fields = ["name", "park__name", "district__name"]
     filter_horizontal = ["enterprises"]
     readonly_fields = ["created_by", "created_at"]
 

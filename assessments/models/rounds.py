@@ -1,4 +1,4 @@
-"""Assessment rounds: a park's call to its enterprises to assess themselves by a deadline."""
+"""Assessment rounds: a park's or a county's call to its enterprises to assess themselves by a deadline."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Sector
-from parks.models import Park
+from parks.models import District, Park
 
 
 class AssessmentRound(models.Model):
-    """A park's call to its enterprises to assess themselves by a deadline.
+    """A park's or a division's call to its enterprises to assess themselves by a deadline
+    (exactly one of `park` and `district`).
 
     A round covers its scope (the park, or the park's enterprises of one sector) as it is: an
     enterprise registered there while the round is open belongs to it (`covers_scope`); a round
@@ -20,7 +21,17 @@ class AssessmentRound(models.Model):
     it submitted an assessment (later accepted or still under review) on or after the round opened.
     """
 
-    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("park"))
+    park = models.ForeignKey(
+        Park, on_delete=models.CASCADE, null=True, blank=True, related_name="rounds", verbose_name=_("park")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("district"),
+    )
     name = models.CharField(_("name"), max_length=120)
     opened_on = models.DateField(_("opened on"))
     deadline = models.DateField(_("deadline"))
@@ -55,11 +66,21 @@ class AssessmentRound(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(deadline__gte=models.F("opened_on")), name="round_deadline_after_opening"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(park__isnull=True, district__isnull=False)
+                | models.Q(park__isnull=False, district__isnull=True),
+                name="round_of_a_park_or_a_district",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.park} · {self.name}"
+        return f"{self.scope} · {self.name}"
+
+    @property
+    def scope(self) -> Park | District:
+        """The park or the division whose round this is."""
+        return self.park or self.district
 
 
 class RoundReminder(models.Model):

@@ -55,9 +55,7 @@ SORT_ORDER = {
 def cohort_enterprises(user, data: dict, *, as_of: date) -> QuerySet[Enterprise]:
     """The cohort of `user` narrowed by the validated filters (park, sector, industry, size,
     level, assessment status, on cloud, search)."""
-    enterprises = Enterprise.objects.visible_to(user)
-    if not is_commission(user):
-        enterprises = enterprises.filter(park__in=Park.objects.filter(managers=user).values("pk"))
+    enterprises = Enterprise.objects.reviewed_by(user)
     if data.get("park"):
         enterprises = enterprises.filter(park=data["park"])
     if data.get("sector"):

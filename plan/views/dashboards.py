@@ -15,9 +15,9 @@ from core import charts
 from core.i18n import english, local_name
 from enterprises.models import Industry, KeyIndustry, Sector
 from parks.access import is_commission, reviewer_required
-from parks.models import Park, Zone
-from parks.selectors import parks_for
-from plan import statistics
+from parks.models import District, Park, Zone
+from parks.selectors import districts_for, parks_for
+from plan import agri_informatization, statistics
 from plan.cache import cached_statistics
 from plan.goals import goals_for, goals_progress
 from plan.models import Goal, PlanReport
@@ -247,16 +247,38 @@ def park_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @reviewer_required
 @require_http_methods(["GET"])
-def city_dashboard(request: HttpRequest) -> HttpResponse:
+def county_dashboard_home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the user's first division (the commission: the first division)."""
+    district = districts_for(request.user).first()
+    if district is None:
+        raise Http404
+    return redirect("county-dashboard-district", code=district.code)
+
+
+@reviewer_required
+@require_http_methods(["GET"])
+def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """One division (district, county, county-level city, zone) for its county reviewers and the
+    commission: the city dashboard's figures and tables narrowed to it; 404 outside their scope."""
+    district = districts_for(request.user).filter(code=code).first()
+    if district is None:
+        raise Http404
+    return city_dashboard(request, district=district)
+
+
+@reviewer_required
+@require_http_methods(["GET"])
+def city_dashboard(request: HttpRequest, district: District | None = None) -> HttpResponse:
     """The city: goals with progress, status and projection; figures by zone, park, sector, key
-    industry and division. Park managers see the city goals and the figures of their parks."""
+    industry and division. Park managers and county reviewers see the city goals and the figures
+    of their parks or divisions; with `district`, the figures of that division only."""
     user = request.user
     commission = is_commission(user)
     today = statistics.local_today()
-    parks = list(parks_for(user).order_by("code"))
+    parks = list(parks_for(user).filter(district=district) if district else parks_for(user).order_by("code"))
     # Every figure through the statistics cache: the same entries as the API's (and the goals
     # API's), computed once per statistics version whichever asks first.
-    filters = statistics.StatsFilters()
+    filters = statistics.StatsFilters(district=district.code) if district else statistics.StatsFilters()
     figures = cached_overview(user, filters)
     goals = goal_cards(
         cached_statistics(
@@ -286,9 +308,9 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     }
     zone_labels = dict(Zone.choices)
     for row in by_district:
-        district = districts.get(row["district"])
-        row["label"] = local_name(district) if district else row["district"]
-        row["zone_label"] = zone_labels.get(district.zone, "") if district else ""
+        division = districts.get(row["district"])
+        row["label"] = local_name(division) if division else row["district"]
+        row["zone_label"] = zone_labels.get(division.zone, "") if division else ""
     for row in by_park:
         if row["park"]:
             row["url"] = reverse("park-dashboard-park", kwargs={"code": row["park"]})
@@ -335,6 +357,16 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "goals": goals,
             "tables": tables,
+            "district": district,
+            "agri_composite": agri_informatization.value_for_scope(
+                user,
+                statistics.StatsFilters(district=district.code) if district else statistics.StatsFilters(),
+            ),
+            "includes_xinji": statistics.includes_xinji(
+                user, statistics.StatsFilters(district=district.code) if district else None
+            ),
+            "district_name": local_name(district) if district else "",
+            "districts": list(districts_for(user)) if not commission else [],
             "today": today,
             "level_chart": level_chart(figures),
             "dimension_chart": dimension_chart(figures),

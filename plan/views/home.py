@@ -22,6 +22,8 @@ from enterprises.access import member_enterprise, role_of
 from enterprises.forms import JoinForm
 from enterprises.joining import join_requests_visible_to
 from enterprises.models import Enterprise
+from parks.access import is_county_reviewer, is_park_manager
+from plan.views.review_queue import reviewable_enterprises
 
 
 def enterprise_home_context(request: HttpRequest, enterprise: Enterprise) -> dict:
@@ -80,7 +82,11 @@ def enterprise_home_context(request: HttpRequest, enterprise: Enterprise) -> dic
 def _rounds_of(enterprise: Enterprise) -> list[dict]:
     """The park's assessment rounds that ask for this enterprise, still open or due lately."""
     today = timezone.localdate()
-    recent = rounds_of(enterprise).filter(deadline__gte=today - timedelta(days=30)).select_related("park")
+    recent = (
+        rounds_of(enterprise)
+        .filter(deadline__gte=today - timedelta(days=30))
+        .select_related("park", "district")
+    )
     rounds = []
     for round_ in recent.order_by("deadline", "pk"):
         completed = bool(
@@ -108,13 +114,24 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         )
     if role in ("manager", "commission"):
+        # What waits for this reviewer's decision (the review queue's scope), not what they only read.
+        decided = reviewable_enterprises(request.user).values("pk")
         waiting = {
-            "assessments": Assessment.objects.visible_to(request.user).filter(status="submitted").count(),
-            "cloud": CloudAdoption.objects.visible_to(request.user).filter(status="pending").count(),
-            "platforms": PlatformUsage.objects.visible_to(request.user).filter(status="pending").count(),
+            "assessments": Assessment.objects.filter(status="submitted", enterprise__in=decided).count(),
+            "cloud": CloudAdoption.objects.filter(status="pending", enterprise__in=decided).count(),
+            "platforms": PlatformUsage.objects.filter(status="pending", enterprise__in=decided).count(),
             "join_requests": pending_join_requests(request.user),
         }
-        return render(request, "plan/home_staff.html", {"role": role, "waiting": waiting})
+        return render(
+            request,
+            "plan/home_staff.html",
+            {
+                "role": role,
+                "waiting": waiting,
+                "manages_parks": is_park_manager(request.user),
+                "reviews_counties": is_county_reviewer(request.user),
+            },
+        )
     return render(request, "plan/landing.html")
 
 

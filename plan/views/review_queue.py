@@ -13,20 +13,18 @@ from cloud.forms import VerificationForm
 from cloud.models import CloudAdoption, PlatformUsage
 from enterprises.models import Enterprise
 from parks.access import is_commission, reviewer_required
-from parks.models import Park
 
 QUEUE_LIMIT = 100
 
 
 def reviewable_enterprises(user) -> QuerySet[Enterprise]:
-    """The enterprises whose records `user` reviews: all for the commission, else those of the
-    parks they manage (never their own enterprise, if they are also a member of one)."""
-    enterprises = Enterprise.objects.visible_to(user)
+    """The enterprises on whose records `user` decides: all for the commission, else those of the
+    parks or divisions they review (`reviewed_by(deciding=True)`), never their own enterprise if
+    they are also a member of one."""
+    enterprises = Enterprise.objects.reviewed_by(user, deciding=True)
     if is_commission(user):
         return enterprises
-    return enterprises.filter(park__in=Park.objects.filter(managers=user).values("pk")).exclude(
-        members__user=user
-    )
+    return enterprises.exclude(members__user=user)
 
 
 @reviewer_required

@@ -396,6 +396,8 @@ def test_submit_twice_is_a_conflict(client_for, member, submitted):
         ("other_member", 404),
         ("manager", 200),
         ("other_manager", 404),
+        ("county_reviewer", 403),  # in a park: the park manager decides, the county reads
+        ("other_county_reviewer", 404),
         ("commission", 200),
         (None, 401),
     ],

@@ -264,3 +264,38 @@ def test_a_reminder_without_an_open_assessment_links_to_the_start(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/api/v1/rounds/{round_id}/remind/")
     assert "http://testserver/\n" in mailoutbox[0].body + "\n"
+
+
+# --- rounds of a county --------------------------------------------------------------------------
+
+
+def test_county_reviewer_opens_a_round_for_the_division(
+    client_for, county_reviewer, other_county_reviewer, manager, enterprise, other_enterprise
+):
+    outside_parks = make_enterprise(name="正定县园区外企业", park=None)
+    body = {"district": "130123", "name": "县域评测", "deadline": deadline()}
+    assert client_for(manager).post("/api/v1/rounds/", body, format="json").status_code == 403
+    assert client_for(other_county_reviewer).post("/api/v1/rounds/", body, format="json").status_code == 403
+    response = client_for(county_reviewer).post("/api/v1/rounds/", body, format="json")
+    assert response.status_code == 201
+    data = response.json()
+    assert (data["district"], data["park"], data["total"]) == ("130123", None, 2)
+    assert {m["id"] for m in data["members"]} == {enterprise.pk, outside_parks.pk}
+    # The county's round is the county reviewer's (and the commission's), not another county's.
+    assert [r["id"] for r in client_for(county_reviewer).get("/api/v1/rounds/").json()["results"]] == [
+        data["id"]
+    ]
+    assert client_for(other_county_reviewer).get(f"/api/v1/rounds/{data['id']}/").status_code == 404
+
+
+def test_a_round_names_a_park_or_a_division(client_for, commission, enterprise, other_enterprise):
+    client = client_for(commission)
+    both = {"park": "zhengding", "district": "130123", "name": "x", "deadline": deadline()}
+    response = client.post("/api/v1/rounds/", both, format="json")
+    assert response.status_code == 400 and "park" in response.json()
+    neither = {"name": "x", "deadline": deadline()}
+    assert client.post("/api/v1/rounds/", neither, format="json").status_code == 400
+    wrong = {"district": "130123", "name": "x", "deadline": deadline(), "enterprises": [other_enterprise.pk]}
+    response = client.post("/api/v1/rounds/", wrong, format="json")
+    assert response.status_code == 400 and "enterprises" in response.json()
+    assert not AssessmentRound.objects.exists()

@@ -209,22 +209,15 @@ def test_deleting_a_registration_deletes_its_file(
         ("other_member", 404),  # another enterprise's evidence URL
         ("manager", 200),
         ("other_manager", 404),
+        ("county_reviewer", 200),  # the county of the enterprise (read-only: in a park)
+        ("other_county_reviewer", 404),
         ("commission", 200),
     ],
 )
-def test_download_matrix(
-    client_for, member, other_member, manager, other_manager, commission, enterprise, persona, status
-):
+def test_download_matrix(request, client_for, member, enterprise, persona, status):
     created = upload(client_for(member), enterprise, PDF, "a.pdf", "application/pdf").json()
-    users = {
-        "anonymous": None,
-        "member": member,
-        "other_member": other_member,
-        "manager": manager,
-        "other_manager": other_manager,
-        "commission": commission,
-    }
-    response = client_for(users[persona]).get(f"{URL}{created['id']}/evidence/")
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    response = client_for(user).get(f"{URL}{created['id']}/evidence/")
     assert response.status_code == status
 
 

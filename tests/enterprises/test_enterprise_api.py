@@ -120,6 +120,8 @@ MATRIX = {
     "other_member": (False, 404, 404),
     "manager": (True, 200, 403),
     "other_manager": (False, 404, 404),
+    "county_reviewer": (True, 200, 403),
+    "other_county_reviewer": (False, 404, 404),
     "commission": (True, 200, 200),
     "anonymous": (False, 401, 401),
 }
@@ -144,9 +146,10 @@ def test_enterprise_access_matrix(request, client_for, enterprise, other_enterpr
 
 
 def test_lists_show_only_what_is_in_scope(
-    client_for, enterprise, other_enterprise, manager, other_manager, commission, member
+    client_for, enterprise, other_enterprise, manager, other_manager, commission, member, county_reviewer
 ):
     outside = make_enterprise(park=None, district="130102")
+    in_county = make_enterprise(park=None, district="130123")
 
     def ids(user):
         return {row["id"] for row in client_for(user).get("/api/v1/enterprises/").json()["results"]}
@@ -154,7 +157,9 @@ def test_lists_show_only_what_is_in_scope(
     assert ids(member) == {enterprise.pk}
     assert ids(manager) == {enterprise.pk}
     assert ids(other_manager) == {other_enterprise.pk}
-    assert ids(commission) == {enterprise.pk, other_enterprise.pk, outside.pk}
+    # 正定县's reviewer: its enterprises in the park and outside any park, nothing else.
+    assert ids(county_reviewer) == {enterprise.pk, in_county.pk}
+    assert ids(commission) == {enterprise.pk, other_enterprise.pk, outside.pk, in_county.pk}
 
 
 def test_filters_and_search(client_for, commission, enterprise, other_enterprise):

@@ -40,7 +40,9 @@ def test_districts_are_the_24_rows_with_their_zones(api):
     assert hightech["kind"] == "functional"
     assert hightech["name"] == "石家庄高新技术产业开发区"
     assert {r["kind"] for r in rows if r["code"] in {"130181", "130183", "130184"}} == {"city"}
-    assert set(rows[0]) == {"code", "name", "name_en", "kind", "zone"}
+    assert set(rows[0]) == {"code", "name", "name_en", "kind", "zone", "counted_in_city_totals"}
+    # 辛集市 is province-administered: not in the city's totals unless the commission says so.
+    assert [r["code"] for r in rows if not r["counted_in_city_totals"]] == ["130181"]
 
 
 def test_parks_are_the_three_demonstration_parks(api):

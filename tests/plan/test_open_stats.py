@@ -21,6 +21,7 @@ NULL_ROW = {
     "on_cloud": None,
     "on_platform": None,
     "agri_informatization": None,
+    "agri_mean_score": None,
 }
 
 
@@ -54,7 +55,8 @@ def test_open_statistics_suppress_every_small_cell(gaoxin_cohort, api):
         "dimension_means": {"foundation": 10.0, "operation": 10.0, "management": 10.0, "outcome": 20.0},
         "on_cloud": None,  # 2 < 5
         "on_platform": None,
-        "agri_informatization": None,  # no agricultural enterprise
+        "agri_informatization": None,  # the composite is per county and city, never per zone
+        "agri_mean_score": None,  # no agricultural enterprise
     }
     assert body["by_zone"] == [
         {"zone": "core", **core},
@@ -84,10 +86,11 @@ def test_open_statistics_reject_a_bad_date(api):
     assert response.status_code == 400 and "as_of" in response.json()
 
 
-def test_agri_informatization_is_shown_over_five_assessed_farms(api):
+def test_agri_mean_score_is_shown_over_five_assessed_farms(api):
     for score in (50, 60, 70, 80, 90):
         make_assessment(make_enterprise(industry="A01", revenue=800), score=score, level=3, dims=(1, 1, 1, 1))
     row = next(r for r in api.get("/api/v1/open/stats/").json()["by_sector"] if r["sector"] == "agriculture")
-    assert row["agri_informatization"] == 70.0
+    assert row["agri_mean_score"] == 70.0
+    assert row["agri_informatization"] is None  # not the composite (DOMAIN.md 8)
     assert row["mean_score"] == 70.0
     assert row["level_distribution"]["3"] == 5

@@ -89,7 +89,8 @@ def figures(
         "dimension_means": dict(zip(["foundation", "operation", "management", "outcome"], dims, strict=True)),
         "on_cloud": on_cloud,
         "on_platform": on_platform,
-        "agri_informatization": agri,
+        "agri_informatization": None,  # the composite: no raw or county figures in this data set
+        "agri_mean_score": agri,
         "miit_comparable": sum(miit_levels),
         "miit_level_distribution": {str(level): n for level, n in enumerate(miit_levels)},
         # The rest of the levels: under the city's local rule.
@@ -115,7 +116,7 @@ OUTSIDE = figures(2, 0, 1)
 def test_overview_for_the_commission_is_computed_by_the_definitions(cohort, commission, client_for):
     response = client_for(commission).get("/api/v1/stats/overview/", {"as_of": AS_OF})
     assert response.status_code == 200
-    assert response.json() == CITY
+    assert response.json() == {**CITY, "includes_xinji": False}
 
 
 def test_as_of_decides_which_contracts_are_in_force(cohort, commission, client_for):
@@ -129,7 +130,7 @@ def test_as_of_decides_which_contracts_are_in_force(cohort, commission, client_f
 def test_a_park_manager_sees_only_the_park(cohort, manager, client_for):
     response = client_for(manager).get("/api/v1/stats/overview/", {"as_of": AS_OF})
     assert response.status_code == 200
-    assert response.json() == ZHENGDING
+    assert response.json() == {**ZHENGDING, "includes_xinji": False}
 
 
 def test_by_park_lists_every_park_and_the_enterprises_outside_parks_last(cohort, commission, client_for):
@@ -194,11 +195,16 @@ def test_by_industry_and_by_district_list_groups_with_enterprises(cohort, commis
 
 def test_filters_narrow_the_scope(cohort, commission, client_for):
     client = client_for(commission)
-    get = lambda **params: client.get("/api/v1/stats/overview/", {"as_of": AS_OF, **params}).json()  # noqa: E731
+
+    def get(**params):
+        figures = client.get("/api/v1/stats/overview/", {"as_of": AS_OF, **params}).json()
+        assert figures.pop("includes_xinji") is False
+        return figures
+
     assert get(park="zhengding") == ZHENGDING
     assert get(district="130123") == ZHENGDING
     assert get(zone="points") == figures(1, 0, 1)
-    assert get(sector="agriculture")["agri_informatization"] == 50.0
+    assert get(sector="agriculture")["agri_mean_score"] == 50.0
     assert get(industry="C27") == GAOXIN
     assert get(sector="services", zone="ring") == figures()
 
@@ -305,8 +311,15 @@ def test_query_count_does_not_grow_with_the_data(
             response = client_for(user).get(path, {"as_of": _as_of(path)})
         assert response.status_code == 200
     # The figures themselves: at most six queries per table (three tables in the open statistics);
-    # goals: one or two per goal (seven seeded) and one for the snapshots.
-    limit = {"/api/v1/open/stats/": 20, "/api/v1/goals/": 16}.get(path, 10)
+    # goals: one or two per goal (seven seeded) and one for the snapshots; the open statistics one
+    # more for whether 辛集 is in the city's totals; the table by division and the overview add the
+    # composite's four (indicators, answers, county figures, divisions).
+    limit = {
+        "/api/v1/open/stats/": 21,
+        "/api/v1/stats/by-district/": 14,
+        "/api/v1/stats/overview/": 14,
+        "/api/v1/goals/": 16,
+    }.get(path, 10)
     assert small["commission"] <= limit
 
 
@@ -354,3 +367,67 @@ def test_figures_as_of_a_past_date_count_what_was_true_then(commission, client_f
     assert overview("2025-12-31")["enterprises"] == 0
     assert overview("2025-12-31")["assessed"] == 0
     assert waiting.status == "submitted"
+
+
+def test_xinji_is_left_out_of_the_city_totals_unless_counted(cohort, commission, client_for):
+    """辛集市 (130181) is province-administered: its enterprises count in the city's figures only
+    when its division's flag says so; every city figure says which; its own row stays."""
+    from parks.models import District
+
+    make_enterprise(name="辛集企业", industry="C17", district="130181", park=None)
+    client = client_for(commission)
+
+    def city():
+        return client.get("/api/v1/stats/overview/", {"as_of": AS_OF}).json()
+
+    assert (city()["enterprises"], city()["includes_xinji"]) == (6, False)
+    own = client.get("/api/v1/stats/overview/", {"as_of": AS_OF, "district": "130181"}).json()
+    assert (own["enterprises"], own["includes_xinji"]) == (1, True)
+    rows = client.get("/api/v1/stats/by-district/", {"as_of": AS_OF}).json()
+    assert [row["enterprises"] for row in rows if row["district"] == "130181"] == [1]
+    assert client.get("/api/v1/open/stats/").json()["includes_xinji"] is False
+    assert {goal["includes_xinji"] for goal in client.get("/api/v1/goals/").json()} == {False}
+
+    District.objects.filter(code="130181").update(counted_in_city_totals=True)
+    from django.core.cache import cache
+
+    cache.clear()
+    assert (city()["enterprises"], city()["includes_xinji"]) == (7, True)
+
+
+def test_the_city_dashboard_says_whether_xinji_is_included(
+    commission, client, django_capture_on_commit_callbacks
+):
+    from parks.models import District
+
+    client.force_login(commission)
+    page = client.get("/city/")
+    assert page.context["includes_xinji"] is False and "不含辛集市" in page.content.decode()
+    assert client_api_city(commission)["includes_xinji"] is False  # now cached
+    # The commission turns the flag on in the admin's changelist: the city's figures change at once.
+    xinji = District.objects.get(code="130181")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/parks/district/",
+            {
+                "form-TOTAL_FORMS": "1",
+                "form-INITIAL_FORMS": "1",
+                "form-0-code": "130181",
+                "form-0-counted_in_city_totals": "on",
+                "_save": "1",
+            },
+            QUERY_STRING="q=130181",
+        )
+    assert response.status_code == 302
+    xinji.refresh_from_db()
+    assert xinji.counted_in_city_totals is True
+    assert "包含辛集市" in client.get("/city/").content.decode()
+    assert client_api_city(commission)["includes_xinji"] is True
+
+
+def client_api_city(user) -> dict:
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    return api.get("/api/v1/stats/overview/").json()
